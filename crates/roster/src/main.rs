@@ -1,0 +1,136 @@
+//! The `roster` binary: parses settings, opens the database, runs migrations and
+//! serves the application until SIGTERM or Ctrl-C.
+
+mod cli;
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::Parser;
+use roster_domain::Secret;
+use roster_server::{AppState, ServerConfig, SignupMode};
+use roster_store::Store;
+use tokio::net::TcpListener;
+
+use crate::cli::{Cli, Command, LogFormat, ServeArgs};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => {
+            init_logging(args.log_format);
+            serve(args).await
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(ansi);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let database_url = match &args.database_url {
+        Some(url) => url.clone(),
+        None => {
+            std::fs::create_dir_all(&args.data_dir).with_context(|| {
+                format!("cannot create data directory {}", args.data_dir.display())
+            })?;
+            format!(
+                "sqlite://{}?mode=rwc",
+                args.data_dir.join("roster.db").display()
+            )
+        }
+    };
+    let store = Store::connect(&database_url, args.max_connections)
+        .await
+        .context("cannot open the database")?;
+    tracing::info!(backend = store.backend().name(), database = %cli::redact(&database_url), "database opened");
+    let applied = store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
+    tracing::info!(applied, "migrations applied");
+
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let public_url = match &args.public_url {
+        Some(url) => url.clone(),
+        None => format!("http://{addr}").parse()?,
+    };
+
+    let mut config = ServerConfig::new(public_url);
+    config.signup = args.signup.into();
+    config.sessions.idle_timeout = args.session_idle_timeout.into();
+    config.sessions.absolute_lifetime = args.session_lifetime.into();
+    config.auth_attempts_per_minute = args.auth_attempts_per_minute;
+    let state = AppState::new(store.clone(), config.clone());
+    arm_setup_link(&state, &store, &config).await?;
+
+    let app = roster_server::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// On an empty invite-only instance, prints the one-time link that creates the first
+/// account. This is the only secret Roster ever writes to its log, by design.
+async fn arm_setup_link(
+    state: &AppState,
+    store: &Store,
+    config: &ServerConfig,
+) -> anyhow::Result<()> {
+    if config.signup != SignupMode::InviteOnly {
+        return Ok(());
+    }
+    let mut conn = store.conn().await?;
+    if roster_store::users::any_exist(&mut conn).await? {
+        return Ok(());
+    }
+    let secret = Secret::generate();
+    state.arm_setup_token(secret.hash());
+    tracing::warn!(
+        "no account exists yet; create the first one at {}/signup?setup={}",
+        config.base_url(),
+        secret.expose()
+    );
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,178 @@
+//! Account operations shared by the JSON API and the pages: sign-up, sign-in,
+//! sign-out and account deletion. Each parses nothing (input arrives as domain types)
+//! and runs its writes in one transaction.
+
+use roster_domain::{DisplayName, Email, Password, Secret, User, UserId};
+use roster_store::{sessions, users, StoreError};
+
+use crate::http::{ApiError, FieldError, SignedIn};
+use crate::{AppState, SignupMode};
+
+/// What a sign-up asks for, already parsed.
+pub struct SignupRequest {
+    /// Normalized email.
+    pub email: Email,
+    /// Password that meets the policy.
+    pub password: Password,
+    /// Display name.
+    pub name: DisplayName,
+    /// The one-time setup token of an empty invite-only instance, if presented.
+    pub setup_token: Option<String>,
+}
+
+/// A new session for `user`; the secret goes into the cookie, once.
+pub struct NewSession {
+    /// The user now signed in.
+    pub user: User,
+    /// The session id to set as cookie.
+    pub secret: Secret,
+}
+
+/// Parses the raw sign-up fields, collecting every problem at once.
+pub fn parse_signup(
+    email: &str,
+    password: String,
+    name: &str,
+    setup_token: Option<String>,
+) -> Result<SignupRequest, ApiError> {
+    let email = Email::parse(email);
+    let password = Password::parse(password);
+    let name = DisplayName::parse(name);
+    match (email, password, name) {
+        (Ok(email), Ok(password), Ok(name)) => Ok(SignupRequest {
+            email,
+            password,
+            name,
+            setup_token,
+        }),
+        (email, password, name) => {
+            let mut errors = Vec::new();
+            if let Err(e) = email {
+                errors.push(FieldError {
+                    field: "email",
+                    message: e.to_string(),
+                });
+            }
+            if let Err(e) = password {
+                errors.push(FieldError {
+                    field: "password",
+                    message: e.to_string(),
+                });
+            }
+            if let Err(e) = name {
+                errors.push(FieldError {
+                    field: "name",
+                    message: e.to_string(),
+                });
+            }
+            Err(ApiError::validation(errors))
+        }
+    }
+}
+
+/// Creates an account and signs it in.
+pub async fn sign_up(state: &AppState, request: SignupRequest) -> Result<NewSession, ApiError> {
+    let setup = match state.config().signup {
+        SignupMode::Open => None,
+        SignupMode::InviteOnly => {
+            let presented = request
+                .setup_token
+                .as_deref()
+                .and_then(Secret::from_presented)
+                .map(|s| s.hash())
+                .filter(|hash| state.take_setup_token(hash));
+            match presented {
+                Some(hash) => Some(hash),
+                None => {
+                    return Err(ApiError::forbidden(
+                        "Sign-up on this Roster is by invitation only. Ask an admin for an invite link.",
+                    ))
+                }
+            }
+        }
+    };
+
+    let hash = state.hash_password(request.password).await?;
+    let now = state.clock().now();
+    let user = User {
+        id: UserId::generate(),
+        email: request.email,
+        name: request.name,
+        created_at: now,
+    };
+    let secret = Secret::generate();
+
+    let result = async {
+        let mut tx = state.store().begin().await?;
+        users::insert(tx.conn(), &user, Some(&hash)).await?;
+        sessions::insert(tx.conn(), &secret.hash(), user.id, now).await?;
+        tx.commit().await
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            tracing::info!(user_id = %user.id, "account created");
+            Ok(NewSession { user, secret })
+        }
+        Err(err) => {
+            if let Some(hash) = setup {
+                state.restore_setup_token(hash);
+            }
+            Err(match err {
+                StoreError::Duplicate => ApiError::email_taken(),
+                other => other.into(),
+            })
+        }
+    }
+}
+
+/// Checks email and password and opens a new session. Unknown emails and wrong
+/// passwords get the same answer after the same amount of work.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+) -> Result<NewSession, ApiError> {
+    let password = Password::for_verification(password);
+    let Ok(email) = Email::parse(email) else {
+        state.verify_password(password, None).await?;
+        return Err(ApiError::bad_credentials());
+    };
+
+    let found = {
+        let mut conn = state.store().conn().await?;
+        users::find_by_email(&mut conn, &email).await?
+    };
+    let (user, stored) = match found {
+        Some((user, stored)) => (Some(user), stored),
+        None => (None, None),
+    };
+    let matches = state.verify_password(password, stored).await?;
+    let Some(user) = user.filter(|_| matches) else {
+        return Err(ApiError::bad_credentials());
+    };
+
+    let secret = Secret::generate();
+    let mut tx = state.store().begin().await?;
+    sessions::insert(tx.conn(), &secret.hash(), user.id, state.clock().now()).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user.id, "signed in");
+    Ok(NewSession { user, secret })
+}
+
+/// Revokes the session used for this request.
+pub async fn sign_out(state: &AppState, signed_in: &SignedIn) -> Result<(), ApiError> {
+    let mut tx = state.store().begin().await?;
+    sessions::revoke(tx.conn(), &signed_in.session, state.clock().now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes the signed-in user's account and every session of it.
+pub async fn delete_account(state: &AppState, signed_in: &SignedIn) -> Result<(), ApiError> {
+    let mut tx = state.store().begin().await?;
+    users::delete(tx.conn(), signed_in.user.id).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %signed_in.user.id, "account deleted");
+    Ok(())
+}

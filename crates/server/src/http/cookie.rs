@@ -1,0 +1,47 @@
+//! The session cookie: `HttpOnly`, `SameSite=Lax`, host-only, `Path=/`, and `Secure`
+//! whenever the public URL is https.
+
+use axum::http::{header, HeaderMap, HeaderValue};
+use roster_domain::Secret;
+
+use crate::ServerConfig;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "roster_session";
+
+/// `Set-Cookie` value carrying a new session id.
+pub fn session_cookie(config: &ServerConfig, secret: &Secret) -> HeaderValue {
+    let max_age = config.sessions.absolute_lifetime.as_secs();
+    let secure = if config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let value = format!(
+        "{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}",
+        secret.expose()
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// `Set-Cookie` value that makes the browser forget the session.
+pub fn clear_session_cookie(config: &ServerConfig) -> HeaderValue {
+    let value = if config.secure_cookies() {
+        "roster_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0; Secure"
+    } else {
+        "roster_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"
+    };
+    HeaderValue::from_static(value)
+}
+
+/// The session id presented in the `Cookie` header, if any looks like one.
+pub fn session_secret(headers: &HeaderMap) -> Option<Secret> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(|(name, _)| *name == SESSION_COOKIE)
+        .find_map(|(_, value)| Secret::from_presented(value))
+}

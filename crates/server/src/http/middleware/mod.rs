@@ -1,0 +1,7 @@
+//! Middleware every request passes through.
+
+mod access_log;
+mod csrf;
+
+pub use access_log::access_log;
+pub use csrf::{csrf_guard, is_cross_site};

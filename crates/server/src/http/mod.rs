@@ -1,0 +1,13 @@
+//! What is about HTTP itself: the error type every handler returns, extractors that
+//! answer bad input with problem documents, the session cookie, and middleware.
+
+mod auth;
+mod cookie;
+mod error;
+mod extract;
+pub mod middleware;
+
+pub use auth::{authenticate, CurrentUser, SignedIn};
+pub use cookie::{clear_session_cookie, session_cookie, session_secret, SESSION_COOKIE};
+pub use error::{ApiError, FieldError};
+pub use extract::{ApiJson, ClientIp};
