@@ -1,0 +1,8 @@
+//! Integration tests of the HTTP API. Every test runs twice, once on a fresh SQLite
+//! file and once on a fresh PostgreSQL database (see `support`).
+
+mod support;
+
+mod accounts;
+mod protections;
+mod sessions;

@@ -1,0 +1,177 @@
+//! CSRF rule, rate limits, body limits, malformed input, readiness.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::on_both_databases;
+use crate::support::{problem, TestApp};
+
+on_both_databases!(
+    cross_site_origin_is_refused_for_cookie_requests,
+    cross_site_fetch_metadata_is_refused_even_for_login,
+    client_without_browser_headers_is_accepted,
+    same_origin_browser_request_is_accepted,
+    repeated_sign_in_attempts_are_rate_limited,
+    oversized_body_is_refused_with_413,
+    malformed_json_is_answered_with_a_problem,
+    unknown_api_path_is_a_problem_not_found,
+    readiness_fails_when_the_database_is_gone,
+);
+
+async fn cross_site_origin_is_refused_for_cookie_requests(app: TestApp) {
+    let cookie = app.sign_up("anna@example.com").await;
+
+    let response = app
+        .as_user(Method::POST, "/api/v1/logout", &cookie)
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .expect("send");
+
+    let (status, body) = problem(response).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["code"], "csrf");
+    assert_eq!(
+        app.me(&cookie).await.status(),
+        StatusCode::OK,
+        "session survived"
+    );
+}
+
+async fn cross_site_fetch_metadata_is_refused_even_for_login(app: TestApp) {
+    app.sign_up("anna@example.com").await;
+
+    let response = app
+        .request(Method::POST, "/api/v1/login")
+        .header("sec-fetch-site", "cross-site")
+        .json(&json!({"email": "anna@example.com", "password": "correct horse battery"}))
+        .send()
+        .await
+        .expect("send");
+
+    let (status, body) = problem(response).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["code"], "csrf");
+}
+
+async fn client_without_browser_headers_is_accepted(app: TestApp) {
+    let cookie = app.sign_up("anna@example.com").await;
+
+    let response = app
+        .as_user(Method::POST, "/api/v1/logout", &cookie)
+        .send()
+        .await
+        .expect("send");
+
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
+async fn same_origin_browser_request_is_accepted(app: TestApp) {
+    let cookie = app.sign_up("anna@example.com").await;
+
+    let response = app
+        .as_user(Method::POST, "/api/v1/logout", &cookie)
+        .header("origin", format!("http://{}", app.addr))
+        .send()
+        .await
+        .expect("send");
+
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
+async fn repeated_sign_in_attempts_are_rate_limited(app: TestApp) {
+    let app = app
+        .reconfigured(|config| config.auth_attempts_per_minute = 5)
+        .await;
+
+    for attempt in 1..=5 {
+        let response = app.sign_in("anna@example.com", "guess number one").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}"
+        );
+    }
+    let response = app.sign_in("anna@example.com", "guess number six").await;
+
+    let retry_after: u64 = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let (status, body) = problem(response).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["code"], "rate_limited");
+}
+
+async fn oversized_body_is_refused_with_413(app: TestApp) {
+    let huge = "x".repeat(100 * 1024);
+
+    let response = app
+        .post_json(
+            "/api/v1/signup",
+            json!({"email": "anna@example.com", "password": "correct horse", "name": huge}),
+        )
+        .await;
+
+    let (status, body) = problem(response).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body["code"], "payload_too_large");
+}
+
+async fn malformed_json_is_answered_with_a_problem(app: TestApp) {
+    let response = app
+        .request(Method::POST, "/api/v1/signup")
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .expect("send");
+
+    let (status, body) = problem(response).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "malformed");
+    let text = body.to_string();
+    assert!(!text.contains("line 1"), "no parser internals: {text}");
+}
+
+async fn unknown_api_path_is_a_problem_not_found(app: TestApp) {
+    let response = app
+        .request(Method::GET, "/api/v1/nope")
+        .send()
+        .await
+        .expect("send");
+
+    let (status, body) = problem(response).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["code"], "not_found");
+}
+
+async fn readiness_fails_when_the_database_is_gone(app: TestApp) {
+    let ready = app
+        .request(Method::GET, "/readyz")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(ready.status(), StatusCode::OK);
+
+    app.store.close().await;
+
+    let (status, body) = problem(
+        app.request(Method::GET, "/readyz")
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["code"], "unavailable");
+    let live = app
+        .request(Method::GET, "/healthz")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(live.status(), StatusCode::OK);
+}
