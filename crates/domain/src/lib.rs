@@ -6,16 +6,22 @@
 
 pub mod clock;
 pub mod email;
+pub mod invite;
 pub mod name;
+pub mod org;
 pub mod password;
+pub mod permission;
 pub mod secret;
 pub mod session;
 pub mod user;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use email::{Email, EmailError};
+pub use invite::{InviteTerms, InviteTermsError};
 pub use name::{DisplayName, NameError};
+pub use org::{joining_status, JoinPath, MemberStatus, Org, OrgId, OrgName, OrgNameError, Role};
 pub use password::{Password, PasswordError, PasswordHash};
+pub use permission::{allows, Permission};
 pub use secret::{Secret, SecretHash};
 pub use session::SessionPolicy;
 pub use user::{User, UserId};

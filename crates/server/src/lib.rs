@@ -10,6 +10,8 @@ pub mod api;
 mod app;
 mod config;
 pub mod http;
+pub mod keys;
+pub mod orgs;
 mod pages;
 mod state;
 mod telemetry;

@@ -10,8 +10,13 @@
 //! process-wide write lock on SQLite; PostgreSQL transactions run concurrently and
 //! rely on row locks taken by the statements themselves.
 
+pub mod api_keys;
+pub mod audit;
 mod db;
 mod error;
+pub mod invites;
+pub mod members;
+pub mod orgs;
 pub mod sessions;
 pub mod users;
 

@@ -3,6 +3,8 @@
 use roster_domain::{SecretHash, Timestamp, User, UserId};
 use sqlx::{AnyConnection, Row};
 
+use crate::members::{membership_from_row, Membership};
+use crate::orgs::columns as org_columns;
 use crate::users::user_from_row;
 use crate::StoreError;
 
@@ -11,6 +13,8 @@ use crate::StoreError;
 pub struct SessionRecord {
     /// The signed-in user.
     pub user: User,
+    /// Their membership, if they belong to an org.
+    pub membership: Option<Membership>,
     /// When the session was created (sign-in time).
     pub created_at: Timestamp,
     /// When it was last used, to within a minute.
@@ -40,18 +44,22 @@ pub async fn find(
     conn: &mut AnyConnection,
     id_hash: &SecretHash,
 ) -> Result<Option<SessionRecord>, StoreError> {
-    let row = sqlx::query(
+    let row = sqlx::query(&format!(
         "SELECT s.created_at AS s_created_at, s.last_seen_at, \
-                u.id, u.email, u.name, u.created_at \
-         FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.id_hash = $1 AND s.revoked_at IS NULL",
-    )
+                    u.id, u.email, u.name, u.created_at, m.role, m.status, {} \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN memberships m ON m.user_id = u.id \
+             LEFT JOIN orgs o ON o.id = m.org_id \
+             WHERE s.id_hash = $1 AND s.revoked_at IS NULL",
+        org_columns()
+    ))
     .bind(id_hash.as_str())
     .fetch_optional(conn)
     .await?;
     row.map(|row| {
         Ok(SessionRecord {
             user: user_from_row(&row)?,
+            membership: membership_from_row(&row)?,
             created_at: Timestamp::from_millis(row.try_get("s_created_at")?),
             last_seen_at: Timestamp::from_millis(row.try_get("last_seen_at")?),
         })

@@ -2,10 +2,13 @@
 //! sign-out and account deletion. Each parses nothing (input arrives as domain types)
 //! and runs its writes in one transaction.
 
-use roster_domain::{DisplayName, Email, Password, Secret, User, UserId};
-use roster_store::{sessions, users, StoreError};
+use std::net::IpAddr;
 
-use crate::http::{ApiError, FieldError, SignedIn};
+use roster_domain::{DisplayName, Email, Password, Secret, User, UserId};
+use roster_store::{members, sessions, users, StoreError};
+
+use crate::http::{ApiError, Credential, FieldError, SignedIn};
+use crate::orgs::{self, invites, Actor};
 use crate::{AppState, SignupMode};
 
 /// What a sign-up asks for, already parsed.
@@ -18,6 +21,8 @@ pub struct SignupRequest {
     pub name: DisplayName,
     /// The one-time setup token of an empty invite-only instance, if presented.
     pub setup_token: Option<String>,
+    /// An invite link's token: the new account joins its org in the same change.
+    pub invite_token: Option<String>,
 }
 
 /// A new session for `user`; the secret goes into the cookie, once.
@@ -34,6 +39,7 @@ pub fn parse_signup(
     password: String,
     name: &str,
     setup_token: Option<String>,
+    invite_token: Option<String>,
 ) -> Result<SignupRequest, ApiError> {
     let email = Email::parse(email);
     let password = Password::parse(password);
@@ -44,6 +50,7 @@ pub fn parse_signup(
             password,
             name,
             setup_token,
+            invite_token: invite_token.filter(|t| !t.is_empty()),
         }),
         (email, password, name) => {
             let mut errors = Vec::new();
@@ -70,10 +77,16 @@ pub fn parse_signup(
     }
 }
 
-/// Creates an account and signs it in.
-pub async fn sign_up(state: &AppState, request: SignupRequest) -> Result<NewSession, ApiError> {
+/// Creates an account and signs it in; with an invite token, the account joins the
+/// link's org in the same transaction, and no account is created if the link fails.
+pub async fn sign_up(
+    state: &AppState,
+    request: SignupRequest,
+    ip: IpAddr,
+) -> Result<NewSession, ApiError> {
     let setup = match state.config().signup {
         SignupMode::Open => None,
+        SignupMode::InviteOnly if request.invite_token.is_some() => None,
         SignupMode::InviteOnly => {
             let presented = request
                 .setup_token
@@ -104,9 +117,17 @@ pub async fn sign_up(state: &AppState, request: SignupRequest) -> Result<NewSess
 
     let result = async {
         let mut tx = state.store().begin().await?;
-        users::insert(tx.conn(), &user, Some(&hash)).await?;
+        users::insert(tx.conn(), &user, Some(&hash))
+            .await
+            .map_err(|e| match e {
+                StoreError::Duplicate => ApiError::email_taken(),
+                other => other.into(),
+            })?;
         sessions::insert(tx.conn(), &secret.hash(), user.id, now).await?;
-        tx.commit().await
+        if let Some(token) = &request.invite_token {
+            invites::join_in(&mut tx, token, &user, ip, now).await?;
+        }
+        tx.commit().await.map_err(ApiError::from)
     }
     .await;
     match result {
@@ -118,20 +139,20 @@ pub async fn sign_up(state: &AppState, request: SignupRequest) -> Result<NewSess
             if let Some(hash) = setup {
                 state.restore_setup_token(hash);
             }
-            Err(match err {
-                StoreError::Duplicate => ApiError::email_taken(),
-                other => other.into(),
-            })
+            Err(err)
         }
     }
 }
 
 /// Checks email and password and opens a new session. Unknown emails and wrong
-/// passwords get the same answer after the same amount of work.
+/// passwords get the same answer after the same amount of work. With an invite token
+/// the user also joins the link's org, in the same transaction as the new session.
 pub async fn sign_in(
     state: &AppState,
     email: &str,
     password: String,
+    invite_token: Option<&str>,
+    ip: IpAddr,
 ) -> Result<NewSession, ApiError> {
     let password = Password::for_verification(password);
     let Ok(email) = Email::parse(email) else {
@@ -153,24 +174,44 @@ pub async fn sign_in(
     };
 
     let secret = Secret::generate();
+    let now = state.clock().now();
     let mut tx = state.store().begin().await?;
-    sessions::insert(tx.conn(), &secret.hash(), user.id, state.clock().now()).await?;
+    sessions::insert(tx.conn(), &secret.hash(), user.id, now).await?;
+    if let Some(token) = invite_token.filter(|t| !t.is_empty()) {
+        if members::of_user(tx.conn(), user.id).await?.is_some() {
+            return Err(ApiError::already_in_org());
+        }
+        invites::join_in(&mut tx, token, &user, ip, now).await?;
+    }
     tx.commit().await?;
     tracing::info!(user_id = %user.id, "signed in");
     Ok(NewSession { user, secret })
 }
 
-/// Revokes the session used for this request.
+/// Revokes the session used for this request (nothing to do for an API key).
 pub async fn sign_out(state: &AppState, signed_in: &SignedIn) -> Result<(), ApiError> {
+    let Credential::Session(session) = &signed_in.credential else {
+        return Ok(());
+    };
     let mut tx = state.store().begin().await?;
-    sessions::revoke(tx.conn(), &signed_in.session, state.clock().now()).await?;
+    sessions::revoke(tx.conn(), session, state.clock().now()).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Deletes the signed-in user's account and every session of it.
-pub async fn delete_account(state: &AppState, signed_in: &SignedIn) -> Result<(), ApiError> {
+/// Deletes the signed-in user's account and every session of it. Leaving the org
+/// first follows the same last-admin rule as leaving.
+pub async fn delete_account(
+    state: &AppState,
+    signed_in: &SignedIn,
+    ip: IpAddr,
+) -> Result<(), ApiError> {
+    let now = state.clock().now();
     let mut tx = state.store().begin().await?;
+    if let Some(membership) = &signed_in.membership {
+        let actor = Actor::new(signed_in, membership.org.id, ip);
+        orgs::leave_in(&mut tx, &actor, now).await?;
+    }
     users::delete(tx.conn(), signed_in.user.id).await?;
     tx.commit().await?;
     tracing::info!(user_id = %signed_in.user.id, "account deleted");

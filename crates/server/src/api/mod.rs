@@ -1,14 +1,18 @@
 //! The JSON API under `/api/v1`, and its OpenAPI description generated from the
 //! handlers' annotations.
 
-use axum::routing::{get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
 use utoipa::OpenApi;
 
 use crate::AppState;
 
 pub mod accounts;
+pub mod api_keys;
 pub mod health;
+pub mod invites;
+pub mod orgs;
+pub mod views;
 
 /// The OpenAPI 3.1 document of the API.
 #[derive(OpenApi)]
@@ -20,6 +24,26 @@ pub mod health;
         accounts::logout,
         accounts::me,
         accounts::delete_me,
+        orgs::create,
+        orgs::get,
+        orgs::update,
+        orgs::leave,
+        orgs::members,
+        orgs::approve,
+        orgs::reject,
+        orgs::approve_all,
+        orgs::set_role,
+        orgs::remove,
+        orgs::audit,
+        invites::create,
+        invites::list,
+        invites::revoke,
+        invites::reset,
+        invites::lookup,
+        invites::accept,
+        api_keys::create,
+        api_keys::list,
+        api_keys::delete,
         health::healthz,
         health::readyz,
     ),
@@ -34,6 +58,28 @@ pub fn routes() -> Router<AppState> {
         .route("/login", post(accounts::login))
         .route("/logout", post(accounts::logout))
         .route("/me", get(accounts::me).delete(accounts::delete_me))
+        .route("/orgs", post(orgs::create))
+        .route("/org", get(orgs::get).patch(orgs::update))
+        .route("/org/leave", post(orgs::leave))
+        .route("/org/members", get(orgs::members))
+        .route("/org/members/approve-all", post(orgs::approve_all))
+        .route(
+            "/org/members/{user_id}",
+            patch(orgs::set_role).delete(orgs::remove),
+        )
+        .route("/org/members/{user_id}/approve", post(orgs::approve))
+        .route("/org/members/{user_id}/reject", post(orgs::reject))
+        .route(
+            "/org/invite-links",
+            post(invites::create).get(invites::list),
+        )
+        .route("/org/invite-links/reset", post(invites::reset))
+        .route("/org/invite-links/{id}", delete(invites::revoke))
+        .route("/org/audit", get(orgs::audit))
+        .route("/invites/{token}", get(invites::lookup))
+        .route("/invites/{token}/accept", post(invites::accept))
+        .route("/api-keys", post(api_keys::create).get(api_keys::list))
+        .route("/api-keys/{id}", delete(api_keys::delete))
         .route("/openapi.json", get(openapi))
 }
 

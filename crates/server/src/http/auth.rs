@@ -1,32 +1,107 @@
-//! Who is asking: the session cookie resolved on every request, never cached, so that
-//! a revocation takes effect at the very next request.
+//! Who is asking: a session cookie or a bearer API key, resolved against the database
+//! on every request (never cached), so that a removal, a revocation or a pending
+//! status takes effect at the very next request.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
-use roster_domain::{SecretHash, User};
-use roster_store::sessions;
+use axum::http::{header, HeaderMap};
+use roster_domain::{allows, MemberStatus, Permission, Secret, SecretHash, User};
+use roster_store::members::Membership;
+use roster_store::{api_keys, sessions};
 
 use crate::http::{session_secret, ApiError};
 use crate::AppState;
 
-/// A signed-in user and the session that proves it.
+/// Prefix of every API key; what follows is a 256-bit secret.
+pub const API_KEY_PREFIX: &str = "rk_";
+
+/// What proved the caller's identity.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// A browser session (the hash of its id).
+    Session(SecretHash),
+    /// An API key (its id).
+    ApiKey(String),
+}
+
+/// A signed-in user, how they proved it, and their membership as of this request.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     /// The user.
     pub user: User,
-    /// The hash of the session id (to revoke it on logout).
-    pub session: SecretHash,
+    /// Session or API key.
+    pub credential: Credential,
+    /// Their org, role and status, if they belong to an org.
+    pub membership: Option<Membership>,
 }
 
-/// Resolves the session cookie in `headers`: `None` when there is no live session.
+impl SignedIn {
+    /// The membership if it is active: 403 `approval_pending` while pending, 403
+    /// `forbidden` without an org.
+    pub fn active_membership(&self) -> Result<&Membership, ApiError> {
+        match &self.membership {
+            Some(m) if m.status == MemberStatus::Active => Ok(m),
+            Some(_) => Err(ApiError::approval_pending()),
+            None => Err(ApiError::forbidden(
+                "You do not belong to an organization yet. Create one or ask for an invite link.",
+            )),
+        }
+    }
+
+    /// The active membership, if it grants `permission`; 403 otherwise.
+    pub fn require(&self, permission: Permission) -> Result<&Membership, ApiError> {
+        let membership = self.active_membership()?;
+        if allows(membership.role, membership.status, permission) {
+            Ok(membership)
+        } else {
+            Err(ApiError::forbidden(match permission {
+                Permission::OrgAdmin => "Only admins of the organization may do this.",
+                Permission::ClusterDeploy => "Viewers may not deploy or manage clusters.",
+                _ => "Your role does not allow this.",
+            }))
+        }
+    }
+}
+
+/// Resolves the caller from `Authorization: Bearer` or the session cookie: `None`
+/// when neither proves a live identity.
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<SignedIn>, ApiError> {
-    let Some(secret) = session_secret(headers) else {
-        return Ok(None);
+    let signed_in = match bearer_key(headers) {
+        Some(presented) => match presented {
+            Some(secret) => by_api_key(state, &secret).await?,
+            None => None,
+        },
+        None => match session_secret(headers) {
+            Some(secret) => by_session(state, &secret).await?,
+            None => None,
+        },
     };
+    if let Some(signed_in) = &signed_in {
+        let span = tracing::Span::current();
+        span.record("user_id", tracing::field::display(signed_in.user.id));
+        if let Some(m) = &signed_in.membership {
+            span.record("org_id", tracing::field::display(m.org.id));
+        }
+    }
+    Ok(signed_in)
+}
+
+/// `Some(None)` for a bearer header that is not a plausible key, so that a bad key
+/// is never silently replaced by a cookie.
+fn bearer_key(headers: &HeaderMap) -> Option<Option<Secret>> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ")?;
+    Some(
+        token
+            .strip_prefix(API_KEY_PREFIX)
+            .and_then(Secret::from_presented),
+    )
+}
+
+async fn by_session(state: &AppState, secret: &Secret) -> Result<Option<SignedIn>, ApiError> {
     let hash = secret.hash();
     let now = state.clock().now();
 
@@ -47,14 +122,40 @@ pub async fn authenticate(
         sessions::touch(tx.conn(), &hash, now).await?;
         tx.commit().await?;
     }
-    tracing::Span::current().record("user_id", tracing::field::display(record.user.id));
     Ok(Some(SignedIn {
         user: record.user,
-        session: hash,
+        credential: Credential::Session(hash),
+        membership: record.membership,
     }))
 }
 
-/// Extractor for API handlers that need a signed-in user; 401 otherwise.
+async fn by_api_key(state: &AppState, secret: &Secret) -> Result<Option<SignedIn>, ApiError> {
+    let now = state.clock().now();
+    let owner = {
+        let mut conn = state.store().conn().await?;
+        api_keys::find_owner(&mut conn, &secret.hash()).await?
+    };
+    let Some(owner) = owner else {
+        return Ok(None);
+    };
+
+    let stale = owner
+        .last_used_at
+        .is_none_or(|at| state.config().sessions.needs_touch(at, now));
+    if stale {
+        let mut tx = state.store().begin().await?;
+        api_keys::touch(tx.conn(), &owner.key_id, now).await?;
+        tx.commit().await?;
+    }
+    Ok(Some(SignedIn {
+        user: owner.user,
+        credential: Credential::ApiKey(owner.key_id),
+        membership: Some(owner.membership),
+    }))
+}
+
+/// Extractor for handlers that need a signed-in user (pending members included);
+/// 401 otherwise.
 pub struct CurrentUser(pub SignedIn);
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -68,5 +169,22 @@ impl FromRequestParts<AppState> for CurrentUser {
             .await?
             .map(CurrentUser)
             .ok_or_else(ApiError::unauthenticated)
+    }
+}
+
+/// Extractor for handlers that need an active member of an org: 401 without
+/// credentials, 403 `approval_pending` while pending, 403 without an org.
+pub struct ActiveMember(pub SignedIn, pub Membership);
+
+impl FromRequestParts<AppState> for ActiveMember {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let CurrentUser(signed_in) = CurrentUser::from_request_parts(parts, state).await?;
+        let membership = signed_in.active_membership()?.clone();
+        Ok(ActiveMember(signed_in, membership))
     }
 }

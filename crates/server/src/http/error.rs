@@ -86,6 +86,59 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", "There is nothing here.")
     }
 
+    /// 403 `approval_pending`: the member waits for an admin's approval.
+    pub fn approval_pending() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "approval_pending",
+            "An admin of your organization has not approved you yet.",
+        )
+    }
+
+    /// 404 `invite_invalid`: the same answer for every link that does not work.
+    pub fn invite_invalid() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "invite_invalid",
+            "This invite link is invalid or has expired. Ask an admin of the organization for a new one.",
+        )
+    }
+
+    /// 409 `already_in_org`.
+    pub fn already_in_org() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "already_in_org",
+            "You already belong to an organization. Leave it first to join another one.",
+        )
+    }
+
+    /// 409 `last_admin`.
+    pub fn last_admin() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "last_admin",
+            "This is the organization's last admin. Make another member admin first.",
+        )
+    }
+
+    /// 409 `org_name_taken`.
+    pub fn org_name_taken() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "org_name_taken",
+            "An organization with this name exists already. Choose another name.",
+        )
+    }
+
+    /// 422 for a single invalid field.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::validation(vec![FieldError {
+            field,
+            message: message.into(),
+        }])
+    }
+
     /// 409: sign-up with an email that already has an account.
     pub fn email_taken() -> Self {
         Self::new(

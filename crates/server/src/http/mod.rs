@@ -7,7 +7,7 @@ mod error;
 mod extract;
 pub mod middleware;
 
-pub use auth::{authenticate, CurrentUser, SignedIn};
+pub use auth::{authenticate, ActiveMember, Credential, CurrentUser, SignedIn, API_KEY_PREFIX};
 pub use cookie::{clear_session_cookie, session_cookie, session_secret, SESSION_COOKIE};
 pub use error::{ApiError, FieldError};
 pub use extract::{ApiJson, ClientIp};

@@ -114,8 +114,9 @@ pub async fn signup_submit(
             form.password.clone(),
             &form.name,
             form.setup.clone(),
+            None,
         )?;
-        accounts::sign_up(&state, request).await
+        accounts::sign_up(&state, request, ip).await
     };
     match attempt.await {
         Ok(session) => signed_in_redirect(&state, &session),
@@ -140,7 +141,7 @@ pub async fn login_submit(
 ) -> Response {
     let attempt = async {
         state.limit_auth_attempt(ip)?;
-        accounts::sign_in(&state, &form.email, form.password.clone()).await
+        accounts::sign_in(&state, &form.email, form.password.clone(), None, ip).await
     };
     match attempt.await {
         Ok(session) => signed_in_redirect(&state, &session),

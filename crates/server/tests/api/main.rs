@@ -4,5 +4,8 @@
 mod support;
 
 mod accounts;
+mod concurrency;
+mod isolation;
 mod protections;
 mod sessions;
+mod sharing;

@@ -238,3 +238,126 @@ pub async fn problem(response: Response) -> (StatusCode, Value) {
     assert_eq!(body["status"], status.as_u16());
     (status, body)
 }
+
+impl TestApp {
+    /// Sends `method path` with an optional session cookie and JSON body; returns the
+    /// status and the JSON body (`null` when empty).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        cookie: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.request(method, path);
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, format!("roster_session={cookie}"));
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("send");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, json)
+    }
+
+    /// Same as [`Self::call`] with a bearer API key instead of a cookie.
+    pub async fn call_with_key(
+        &self,
+        method: Method,
+        path: &str,
+        key: &str,
+    ) -> (StatusCode, Value) {
+        let response = self
+            .request(method, path)
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("send");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Signs up `email` and creates the org `name`; returns the admin's cookie.
+    pub async fn admin_of(&self, email: &str, name: &str) -> String {
+        let cookie = self.sign_up(email).await;
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/orgs",
+                Some(&cookie),
+                Some(json!({"name": name})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        cookie
+    }
+
+    /// Makes an invite link as `admin`; returns its token.
+    pub async fn invite_token(&self, admin: &str) -> String {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/org/invite-links",
+                Some(admin),
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Signs up `email` through the invite `token`; returns the new cookie.
+    pub async fn join(&self, email: &str, token: &str) -> String {
+        let response = self
+            .post_json(
+                "/api/v1/signup",
+                json!({"email": email, "password": "correct horse battery", "name": "Teammate", "invite_token": token}),
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "sign-up of {email} with invite"
+        );
+        session_cookie(response.headers()).expect("cookie")
+    }
+
+    /// The user id of the holder of `cookie`.
+    pub async fn user_id(&self, cookie: &str) -> String {
+        let (_, me) = self
+            .call(Method::GET, "/api/v1/me", Some(cookie), None)
+            .await;
+        me["user"]["id"].as_str().expect("id").to_owned()
+    }
+
+    /// The members of the org of `admin`, as `(email, role, status)`, read straight
+    /// from the database.
+    pub async fn stored_members(&self, admin: &str) -> Vec<(String, String, String)> {
+        let (_, me) = self
+            .call(Method::GET, "/api/v1/me", Some(admin), None)
+            .await;
+        let org =
+            roster_domain::OrgId::parse(me["org"]["id"].as_str().expect("org")).expect("org id");
+        let mut conn = self.store.conn().await.expect("conn");
+        roster_store::members::list(&mut conn, org, None, None, 1000)
+            .await
+            .expect("members")
+            .into_iter()
+            .map(|m| {
+                (
+                    m.user.email.to_string(),
+                    m.role.as_str().to_owned(),
+                    m.status.as_str().to_owned(),
+                )
+            })
+            .collect()
+    }
+}

@@ -28,6 +28,7 @@ pub async fn access_log(request: Request, next: Next) -> Response {
         %method,
         %route,
         user_id = tracing::field::Empty,
+        org_id = tracing::field::Empty,
     );
 
     let mut response = next.run(request).instrument(span.clone()).await;

@@ -1,0 +1,102 @@
+//! API keys: each user's own keys for the CLI and scripts. A key is shown once,
+//! stored as a hash, bound to the org the user is in, and dies with that membership.
+
+use roster_domain::{Secret, Timestamp};
+use roster_store::api_keys::{self, ApiKey};
+use roster_store::audit;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::http::{ApiError, API_KEY_PREFIX};
+use crate::orgs::Actor;
+use crate::AppState;
+
+/// A description of what a key is for: 1–100 characters, no control characters.
+pub fn parse_description(input: &str) -> Result<String, ApiError> {
+    let description = input.trim();
+    let len = description.chars().count();
+    if !(1..=100).contains(&len) || description.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            "description",
+            "Describe the key in 1 to 100 characters, e.g. \"CI pipeline\".",
+        ));
+    }
+    Ok(description.to_owned())
+}
+
+/// Makes a key for the actor; returns it with the full key, which is never shown again.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    description: String,
+) -> Result<(ApiKey, String), ApiError> {
+    let now: Timestamp = state.clock().now();
+    let secret = Secret::generate();
+    let key = format!("{API_KEY_PREFIX}{}", secret.expose());
+    let prefix: String = key.chars().take(API_KEY_PREFIX.len() + 6).collect();
+    let id = Uuid::now_v7().to_string();
+
+    let mut tx = state.store().begin().await?;
+    api_keys::insert(
+        tx.conn(),
+        &id,
+        actor.user.id,
+        actor.org_id,
+        &description,
+        &prefix,
+        &secret.hash(),
+        now,
+    )
+    .await?;
+    audit::record(
+        tx.conn(),
+        &actor.event(
+            "api_key.created",
+            now,
+            Some(&actor.user),
+            Some(json!({"api_key_id": id, "prefix": prefix})),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+
+    tracing::info!(user_id = %actor.user.id, api_key_id = %id, "api key created");
+    let listed = ApiKey {
+        id,
+        description,
+        prefix,
+        created_at: now,
+        last_used_at: None,
+    };
+    Ok((listed, key))
+}
+
+/// The actor's live keys in their org.
+pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<ApiKey>, ApiError> {
+    let mut conn = state.store().conn().await?;
+    Ok(api_keys::list(&mut conn, actor.user.id, actor.org_id).await?)
+}
+
+/// Deletes one of the actor's keys.
+pub async fn delete(state: &AppState, actor: &Actor, id: &str) -> Result<(), ApiError> {
+    let now = state.clock().now();
+
+    let mut tx = state.store().begin().await?;
+    if !api_keys::revoke(tx.conn(), actor.user.id, id, now).await? {
+        return Err(ApiError::not_found());
+    }
+    audit::record(
+        tx.conn(),
+        &actor.event(
+            "api_key.deleted",
+            now,
+            Some(&actor.user),
+            Some(json!({"api_key_id": id})),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+
+    tracing::info!(user_id = %actor.user.id, api_key_id = %id, "api key deleted");
+    Ok(())
+}
