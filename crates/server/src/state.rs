@@ -9,6 +9,7 @@ use roster_domain::{Clock, Password, PasswordHash, SecretHash, SystemClock};
 use roster_store::Store;
 use tokio::sync::Semaphore;
 
+use crate::http::auth::Known;
 use crate::http::ApiError;
 use crate::ServerConfig;
 
@@ -23,7 +24,11 @@ struct Inner {
     hashing: Semaphore,
     auth_limiter: DefaultKeyedRateLimiter<IpAddr>,
     setup_token: Mutex<Option<SecretHash>>,
+    identities: IdentityCache,
 }
+
+/// Resolved credentials by `s`/`k` + hash (see `http::auth`).
+pub type IdentityCache = quick_cache::sync::Cache<String, Arc<Known>>;
 
 impl AppState {
     /// State over `store` with the wall clock.
@@ -43,12 +48,18 @@ impl AppState {
             hashing,
             auth_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             setup_token: Mutex::new(None),
+            identities: IdentityCache::new(100_000),
         }))
     }
 
     /// The database.
     pub fn store(&self) -> &Store {
         &self.0.store
+    }
+
+    /// Credentials resolved recently (see `http::auth`).
+    pub fn identities(&self) -> &IdentityCache {
+        &self.0.identities
     }
 
     /// The settings.

@@ -41,7 +41,10 @@ pub struct KeyOwner {
 }
 
 /// Stores a new key.
-#[expect(clippy::too_many_arguments, reason = "one column per argument reads clearer than a one-off struct")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one column per argument reads clearer than a one-off struct"
+)]
 pub async fn insert(
     conn: &mut AnyConnection,
     id: &str,

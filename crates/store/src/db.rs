@@ -8,6 +8,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use crate::changes::{self, ChangeEpoch, CHANNEL};
 use crate::StoreError;
 
 /// Which database is behind the store.
@@ -35,11 +36,14 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     write_lock: Option<Arc<Mutex<()>>>,
+    changes: Arc<ChangeEpoch>,
 }
 
-/// A write transaction. Dropping it without [`Tx::commit`] rolls back.
+/// A write transaction. Dropping it without committing rolls back.
 pub struct Tx {
     tx: Transaction<'static, Any>,
+    backend: Backend,
+    changes: Arc<ChangeEpoch>,
     _write_lock: Option<OwnedMutexGuard<()>>,
 }
 
@@ -49,8 +53,23 @@ impl Tx {
         &mut self.tx
     }
 
-    /// Makes every change of the transaction durable at once.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    /// Makes every change of the transaction durable at once, and announces it: the
+    /// change epoch moves here and, on PostgreSQL, in every other process.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(CHANNEL)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        self.tx.commit().await?;
+        self.changes.advance();
+        Ok(())
+    }
+
+    /// Commits without announcing: only for bookkeeping that changes nobody's
+    /// identity or rights (such as last-use times).
+    pub async fn commit_unannounced(self) -> Result<(), StoreError> {
         self.tx.commit().await.map_err(StoreError::from)
     }
 }
@@ -85,10 +104,17 @@ impl Store {
             .connect_with(options)
             .await?;
         let write_lock = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        // An embedded SQLite database belongs to this process alone: every change
+        // passes through `Tx::commit` here. PostgreSQL may be shared with others.
+        let changes = ChangeEpoch::new(backend == Backend::Sqlite);
+        if backend == Backend::Postgres {
+            changes::listen(url.to_owned(), Arc::clone(&changes));
+        }
         Ok(Self {
             pool,
             backend,
             write_lock,
+            changes,
         })
     }
 
@@ -99,6 +125,11 @@ impl Store {
         MIGRATOR.run(&self.pool).await?;
         let after = applied_count(&mut conn).await;
         Ok(after.saturating_sub(before))
+    }
+
+    /// The change epoch (see [`ChangeEpoch`]).
+    pub fn changes(&self) -> &ChangeEpoch {
+        &self.changes
     }
 
     /// Which database this is.
@@ -120,6 +151,8 @@ impl Store {
         let tx = self.pool.begin().await?;
         Ok(Tx {
             tx,
+            backend: self.backend,
+            changes: Arc::clone(&self.changes),
             _write_lock: guard,
         })
     }

@@ -12,6 +12,7 @@
 
 pub mod api_keys;
 pub mod audit;
+mod changes;
 mod db;
 mod error;
 pub mod invites;
@@ -20,6 +21,7 @@ pub mod orgs;
 pub mod sessions;
 pub mod users;
 
+pub use changes::ChangeEpoch;
 pub use db::{Backend, Store, Tx};
 pub use error::StoreError;
 pub use sqlx::AnyConnection as Connection;

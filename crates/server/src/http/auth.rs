@@ -1,11 +1,18 @@
-//! Who is asking: a session cookie or a bearer API key, resolved against the database
-//! on every request (never cached), so that a removal, a revocation or a pending
-//! status takes effect at the very next request.
+//! Who is asking: a session cookie or a bearer API key.
+//!
+//! Resolving a credential costs a database round trip, so what it resolved to is kept
+//! in memory, but only for as long as the store's change epoch has not moved: every
+//! committed change (a removal, a logout, an approval, a role change, a revoked key)
+//! moves it, in this process at once and in every other process sharing the
+//! PostgreSQL database as soon as its notification arrives. So a removal or a pending
+//! status still takes effect at the very next request.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
-use roster_domain::{allows, MemberStatus, Permission, Secret, SecretHash, User};
+use std::sync::Arc;
+
+use roster_domain::{allows, MemberStatus, Permission, Secret, SecretHash, Timestamp, User};
 use roster_store::members::Membership;
 use roster_store::{api_keys, sessions};
 
@@ -103,55 +110,118 @@ fn bearer_key(headers: &HeaderMap) -> Option<Option<Secret>> {
 
 async fn by_session(state: &AppState, secret: &Secret) -> Result<Option<SignedIn>, ApiError> {
     let hash = secret.hash();
+    let key = format!("s{}", hash.as_str());
     let now = state.clock().now();
+    let epoch = state.store().changes().current();
 
-    let record = {
-        let mut conn = state.store().conn().await?;
-        sessions::find(&mut conn, &hash).await?
+    let known = match state
+        .identities()
+        .get(&key)
+        .filter(|c| Some(c.epoch) == epoch)
+    {
+        Some(cached) => Some(cached),
+        None => {
+            let record = {
+                let mut conn = state.store().conn().await?;
+                sessions::find(&mut conn, &hash).await?
+            };
+            record.map(|record| {
+                let known = Arc::new(Known {
+                    epoch: epoch.unwrap_or_default(),
+                    signed_in: SignedIn {
+                        user: record.user,
+                        credential: Credential::Session(hash.clone()),
+                        membership: record.membership,
+                    },
+                    created_at: record.created_at,
+                    last_used_at: Some(record.last_seen_at),
+                });
+                if epoch.is_some() {
+                    state.identities().insert(key.clone(), Arc::clone(&known));
+                }
+                known
+            })
+        }
     };
-    let Some(record) = record else {
+    let Some(known) = known else {
         return Ok(None);
     };
     let policy = state.config().sessions;
-    if !policy.is_alive(record.created_at, record.last_seen_at, now) {
+    let last_seen = known.last_used_at.unwrap_or(known.created_at);
+    if !policy.is_alive(known.created_at, last_seen, now) {
         return Ok(None);
     }
 
-    if policy.needs_touch(record.last_seen_at, now) {
+    if policy.needs_touch(last_seen, now) {
         let mut tx = state.store().begin().await?;
         sessions::touch(tx.conn(), &hash, now).await?;
-        tx.commit().await?;
+        tx.commit_unannounced().await?;
+        state.identities().remove(&key);
     }
-    Ok(Some(SignedIn {
-        user: record.user,
-        credential: Credential::Session(hash),
-        membership: record.membership,
-    }))
+    Ok(Some(known.signed_in.clone()))
 }
 
 async fn by_api_key(state: &AppState, secret: &Secret) -> Result<Option<SignedIn>, ApiError> {
+    let hash = secret.hash();
+    let key = format!("k{}", hash.as_str());
     let now = state.clock().now();
-    let owner = {
-        let mut conn = state.store().conn().await?;
-        api_keys::find_owner(&mut conn, &secret.hash()).await?
+    let epoch = state.store().changes().current();
+
+    let known = match state
+        .identities()
+        .get(&key)
+        .filter(|c| Some(c.epoch) == epoch)
+    {
+        Some(cached) => Some(cached),
+        None => {
+            let owner = {
+                let mut conn = state.store().conn().await?;
+                api_keys::find_owner(&mut conn, &hash).await?
+            };
+            owner.map(|owner| {
+                let known = Arc::new(Known {
+                    epoch: epoch.unwrap_or_default(),
+                    signed_in: SignedIn {
+                        user: owner.user,
+                        credential: Credential::ApiKey(owner.key_id),
+                        membership: Some(owner.membership),
+                    },
+                    created_at: now,
+                    last_used_at: owner.last_used_at,
+                });
+                if epoch.is_some() {
+                    state.identities().insert(key.clone(), Arc::clone(&known));
+                }
+                known
+            })
+        }
     };
-    let Some(owner) = owner else {
+    let Some(known) = known else {
         return Ok(None);
     };
 
-    let stale = owner
+    let stale = known
         .last_used_at
         .is_none_or(|at| state.config().sessions.needs_touch(at, now));
     if stale {
-        let mut tx = state.store().begin().await?;
-        api_keys::touch(tx.conn(), &owner.key_id, now).await?;
-        tx.commit().await?;
+        if let Credential::ApiKey(id) = &known.signed_in.credential {
+            let mut tx = state.store().begin().await?;
+            api_keys::touch(tx.conn(), id, now).await?;
+            tx.commit_unannounced().await?;
+        }
+        state.identities().remove(&key);
     }
-    Ok(Some(SignedIn {
-        user: owner.user,
-        credential: Credential::ApiKey(owner.key_id),
-        membership: Some(owner.membership),
-    }))
+    Ok(Some(known.signed_in.clone()))
+}
+
+/// What a credential resolved to, as remembered by the identity cache under the
+/// change epoch it was read in (see `roster_store::ChangeEpoch`).
+#[derive(Debug)]
+pub struct Known {
+    epoch: u64,
+    signed_in: SignedIn,
+    created_at: Timestamp,
+    last_used_at: Option<Timestamp>,
 }
 
 /// Extractor for handlers that need a signed-in user (pending members included);

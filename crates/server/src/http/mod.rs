@@ -1,7 +1,7 @@
 //! What is about HTTP itself: the error type every handler returns, extractors that
 //! answer bad input with problem documents, the session cookie, and middleware.
 
-mod auth;
+pub(crate) mod auth;
 mod cookie;
 mod error;
 mod extract;

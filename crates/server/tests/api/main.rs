@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod concurrency;
 mod isolation;
+mod multi_process;
 mod protections;
 mod sessions;
 mod sharing;

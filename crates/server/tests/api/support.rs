@@ -96,6 +96,7 @@ pub struct TestApp {
     pub state: AppState,
     pub clock: Arc<ManualClock>,
     pub db: Db,
+    pub database_url: String,
     http: reqwest::Client,
     _dir: Option<tempfile::TempDir>,
 }
@@ -109,6 +110,20 @@ impl TestApp {
     /// A server whose settings `adjust` may change.
     pub async fn spawn_with(db: Db, adjust: impl FnOnce(&mut ServerConfig)) -> Self {
         let (url, dir) = fresh_database(db).await;
+        Self::spawn_on(db, url, dir, adjust).await
+    }
+
+    /// Another server process on the same database, as behind a load balancer.
+    pub async fn second_server(&self) -> Self {
+        Self::spawn_on(self.db, self.database_url.clone(), None, |_| {}).await
+    }
+
+    async fn spawn_on(
+        db: Db,
+        url: String,
+        dir: Option<tempfile::TempDir>,
+        adjust: impl FnOnce(&mut ServerConfig),
+    ) -> Self {
         let store = Store::connect(&url, 8).await.expect("connect");
         store.migrate().await.expect("migrate");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -138,6 +153,7 @@ impl TestApp {
             state,
             clock,
             db,
+            database_url: url,
             http,
             _dir: dir,
         }
