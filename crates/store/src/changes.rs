@@ -59,11 +59,9 @@ pub(crate) fn listen(url: String, epoch: Arc<ChangeEpoch>) {
                 Ok(mut listener) => {
                     epoch.set_trusted(true);
                     tracing::debug!("listening for changes of other processes");
-                    loop {
-                        match listener.try_recv().await {
-                            Ok(Some(_)) => epoch.advance(),
-                            Ok(None) | Err(_) => break,
-                        }
+                    // `Ok(None)` means the connection dropped: notifications may be lost.
+                    while let Ok(Some(_)) = listener.try_recv().await {
+                        epoch.advance();
                     }
                     epoch.set_trusted(false);
                     tracing::warn!("lost the change notification connection; reconnecting");
