@@ -24,6 +24,34 @@ pub fn parse_description(input: &str) -> Result<String, ApiError> {
     Ok(description.to_owned())
 }
 
+/// A new key: the full text to show once, the prefix to list, and the secret part
+/// whose hash is stored.
+pub struct NewKey {
+    /// Id of the key.
+    pub id: String,
+    /// `kind` + 256-bit secret: shown once.
+    pub full: String,
+    /// The first characters, to recognize the key in lists.
+    pub prefix: String,
+    /// The secret, for its hash.
+    pub secret: Secret,
+}
+
+impl NewKey {
+    /// A fresh key whose text starts with `kind` (such as `rk_`).
+    pub fn generate(kind: &str) -> Self {
+        let secret = Secret::generate();
+        let full = format!("{kind}{}", secret.expose());
+        let prefix = full.chars().take(kind.len() + 6).collect();
+        Self {
+            id: Uuid::now_v7().to_string(),
+            full,
+            prefix,
+            secret,
+        }
+    }
+}
+
 /// Makes a key for the actor; returns it with the full key, which is never shown again.
 pub async fn create(
     state: &AppState,
@@ -31,10 +59,12 @@ pub async fn create(
     description: String,
 ) -> Result<(ApiKey, String), ApiError> {
     let now: Timestamp = state.clock().now();
-    let secret = Secret::generate();
-    let key = format!("{API_KEY_PREFIX}{}", secret.expose());
-    let prefix: String = key.chars().take(API_KEY_PREFIX.len() + 6).collect();
-    let id = Uuid::now_v7().to_string();
+    let NewKey {
+        id,
+        full: key,
+        prefix,
+        secret,
+    } = NewKey::generate(API_KEY_PREFIX);
 
     let mut tx = state.store().begin().await?;
     api_keys::insert(

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod api;
 mod app;
+pub mod clusters;
 mod config;
 pub mod http;
 pub mod keys;

@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use roster_domain::{Clock, Password, PasswordHash, SecretHash, SystemClock};
+use roster_domain::{Clock, OrgId, Password, PasswordHash, SecretHash, SystemClock};
 use roster_store::Store;
 use tokio::sync::Semaphore;
 
@@ -25,6 +25,7 @@ struct Inner {
     auth_limiter: DefaultKeyedRateLimiter<IpAddr>,
     setup_token: Mutex<Option<SecretHash>>,
     identities: IdentityCache,
+    cluster_orgs: quick_cache::sync::Cache<String, (u64, Option<OrgId>)>,
 }
 
 /// Resolved credentials by `s`/`k` + hash (see `http::auth`).
@@ -49,6 +50,7 @@ impl AppState {
             auth_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             setup_token: Mutex::new(None),
             identities: IdentityCache::new(100_000),
+            cluster_orgs: quick_cache::sync::Cache::new(100_000),
         }))
     }
 
@@ -60,6 +62,11 @@ impl AppState {
     /// Credentials resolved recently (see `http::auth`).
     pub fn identities(&self) -> &IdentityCache {
         &self.0.identities
+    }
+
+    /// Which org each recently checked cluster belongs to, by change epoch.
+    pub fn cluster_orgs(&self) -> &quick_cache::sync::Cache<String, (u64, Option<OrgId>)> {
+        &self.0.cluster_orgs
     }
 
     /// The settings.

@@ -13,7 +13,9 @@
 pub mod api_keys;
 pub mod audit;
 mod changes;
+pub mod clusters;
 mod db;
+pub mod deploy_keys;
 mod error;
 pub mod invites;
 pub mod members;

@@ -9,6 +9,8 @@ use crate::AppState;
 
 pub mod accounts;
 pub mod api_keys;
+pub mod authz;
+pub mod clusters;
 pub mod health;
 pub mod invites;
 pub mod orgs;
@@ -44,6 +46,13 @@ pub mod views;
         api_keys::create,
         api_keys::list,
         api_keys::delete,
+        clusters::create_deploy_key,
+        clusters::list_deploy_keys,
+        clusters::delete_deploy_key,
+        clusters::register,
+        clusters::list,
+        clusters::delete,
+        authz::check,
         health::healthz,
         health::readyz,
     ),
@@ -80,6 +89,15 @@ pub fn routes() -> Router<AppState> {
         .route("/invites/{token}/accept", post(invites::accept))
         .route("/api-keys", post(api_keys::create).get(api_keys::list))
         .route("/api-keys/{id}", delete(api_keys::delete))
+        .route(
+            "/deploy-keys",
+            post(clusters::create_deploy_key).get(clusters::list_deploy_keys),
+        )
+        .route("/deploy-keys/{id}", delete(clusters::delete_deploy_key))
+        .route("/clusters", get(clusters::list))
+        .route("/clusters/register", post(clusters::register))
+        .route("/clusters/{id}", delete(clusters::delete))
+        .route("/authz/check", get(authz::check))
         .route("/openapi.json", get(openapi))
 }
 

@@ -3,7 +3,7 @@
 
 use roster_domain::{MemberStatus, OrgId, Role, Timestamp, UserId};
 use roster_store::members::{self, Member};
-use roster_store::{api_keys, audit, sessions};
+use roster_store::{api_keys, audit, deploy_keys, sessions};
 use serde_json::json;
 
 use super::{begin_as_admin, guard_last_admin, Actor};
@@ -130,8 +130,9 @@ pub async fn set_role(
     Ok(())
 }
 
-/// Removes a member. In one transaction: the membership goes, every session and API
-/// key of theirs is revoked, and the removal is recorded for the rejoin rule.
+/// Removes a member. In one transaction: the membership goes, every session, API key
+/// and deploy key of theirs is revoked, and the removal is recorded for the rejoin
+/// rule.
 pub async fn remove(state: &AppState, actor: &Actor, target: UserId) -> Result<(), ApiError> {
     let now = state.clock().now();
     if target == actor.user.id {
@@ -149,8 +150,9 @@ pub async fn remove(state: &AppState, actor: &Actor, target: UserId) -> Result<(
     members::delete(tx.conn(), actor.org_id, target).await?;
     let sessions = sessions::revoke_all_of_user(tx.conn(), target, now).await?;
     let keys = api_keys::revoke_all_of_user(tx.conn(), target, now).await?;
+    let deploy_keys = deploy_keys::revoke_all_by_creator(tx.conn(), target, now).await?;
     members::record_removal(tx.conn(), actor.org_id, target, actor.user.id, now).await?;
-    let detail = json!({"sessions_revoked": sessions, "api_keys_revoked": keys});
+    let detail = json!({"sessions_revoked": sessions, "api_keys_revoked": keys, "deploy_keys_revoked": deploy_keys});
     audit::record(
         tx.conn(),
         &actor.event("member.removed", now, Some(&member.user), Some(detail)),

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use roster_domain::{allows, JoinPath, MemberStatus, Org, OrgId, OrgName, Permission, Role, User};
 use roster_store::audit::AuditEvent;
 use roster_store::members::Member;
-use roster_store::{api_keys, audit, members, orgs, Connection, StoreError, Tx};
+use roster_store::{api_keys, audit, deploy_keys, members, orgs, Connection, StoreError, Tx};
 use serde_json::Value;
 
 use crate::http::{ApiError, SignedIn};
@@ -200,8 +200,8 @@ pub async fn update_settings(
     Ok(org)
 }
 
-/// Takes `user` out of their org by their own choice: their API keys die with the
-/// membership; the org goes when its last member leaves.
+/// Takes `user` out of their org by their own choice: their API keys and the deploy
+/// keys they made die with the membership; the org goes when its last member leaves.
 pub(crate) async fn leave_in(
     tx: &mut Tx,
     actor: &Actor,
@@ -215,6 +215,7 @@ pub(crate) async fn leave_in(
 
     members::delete(tx.conn(), actor.org_id, actor.user.id).await?;
     api_keys::revoke_all_of_user(tx.conn(), actor.user.id, now).await?;
+    deploy_keys::revoke_all_by_creator(tx.conn(), actor.user.id, now).await?;
     if members::count(tx.conn(), actor.org_id).await? == 0 {
         orgs::delete(tx.conn(), actor.org_id).await?;
         tracing::info!(org_id = %actor.org_id, "org deleted with its last member");

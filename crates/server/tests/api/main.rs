@@ -4,9 +4,11 @@
 mod support;
 
 mod accounts;
+mod clusters;
 mod concurrency;
 mod isolation;
 mod multi_process;
+mod nginx;
 mod protections;
 mod sessions;
 mod sharing;
