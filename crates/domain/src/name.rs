@@ -15,9 +15,19 @@ pub enum NameError {
     /// More than 100 characters.
     #[error("The name may be at most 100 characters long.")]
     TooLong,
-    /// Contains line breaks or other control characters.
-    #[error("The name may not contain control characters.")]
+    /// Contains line breaks, control characters or invisible formatting characters
+    /// (direction overrides, zero-width spaces) that make a name look like another.
+    #[error("The name may not contain control or invisible formatting characters.")]
     ControlCharacters,
+}
+
+/// Invisible formatting characters: soft hyphen, bidirectional marks, embeddings,
+/// overrides and isolates, zero-width characters, word joiners and the byte order
+/// mark.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
 impl DisplayName {
@@ -30,7 +40,10 @@ impl DisplayName {
         if name.chars().count() > 100 {
             return Err(NameError::TooLong);
         }
-        if name.chars().any(char::is_control) {
+        if name
+            .chars()
+            .any(|c| c.is_control() || is_invisible_format(c))
+        {
             return Err(NameError::ControlCharacters);
         }
         Ok(Self(name.to_owned()))
@@ -50,6 +63,17 @@ impl DisplayName {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refuses_invisible_formatting() {
+        for bad in ["evil\u{202E}gnp.exe", "\u{200B}\u{200B}", "a\u{FEFF}b"] {
+            assert_eq!(
+                DisplayName::parse(bad),
+                Err(NameError::ControlCharacters),
+                "{bad:?}"
+            );
+        }
+    }
 
     #[test]
     fn trims_and_bounds_names() {

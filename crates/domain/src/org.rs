@@ -72,9 +72,12 @@ impl OrgName {
         &self.0
     }
 
-    /// The form under which uniqueness is enforced.
+    /// The form under which uniqueness is enforced: compatibility-normalized (NFKC,
+    /// so full-width "Ａcme" is "Acme") and lower-cased. Look-alikes across scripts
+    /// (Cyrillic "А" for Latin "A") remain distinct names.
     pub fn unique_key(&self) -> String {
-        self.0.to_lowercase()
+        use unicode_normalization::UnicodeNormalization;
+        self.0.nfkc().collect::<String>().to_lowercase()
     }
 }
 
@@ -216,6 +219,12 @@ mod tests {
             OrgName::parse("ACME corp").map(|n| n.unique_key()),
             Ok("acme corp".into())
         );
+    }
+
+    #[test]
+    fn full_width_names_collide_with_their_ascii_twins() {
+        let wide = OrgName::parse("Ａcme").expect("valid");
+        assert_eq!(wide.unique_key(), "acme");
     }
 
     #[test]

@@ -30,10 +30,11 @@ impl SessionPolicy {
     }
 
     /// Whether the stored last-use time is stale enough to be worth a write. Touching
-    /// at most once a minute keeps reads cheap on the hot path; the idle timeout is
-    /// accurate to that minute.
+    /// at most once a minute (or a quarter of the idle timeout, if shorter) keeps reads
+    /// cheap on the hot path while a session in use never reaches its idle timeout.
     pub fn needs_touch(&self, last_seen_at: Timestamp, now: Timestamp) -> bool {
-        now >= last_seen_at.plus(Duration::from_secs(60))
+        let interval = Duration::from_secs(60).min(self.idle_timeout / 4);
+        now >= last_seen_at.plus(interval)
     }
 }
 
@@ -43,6 +44,19 @@ mod tests {
 
     const HOUR: Duration = Duration::from_secs(3600);
     const DAY: Duration = Duration::from_secs(24 * 3600);
+
+    #[test]
+    fn short_idle_timeouts_are_touched_often_enough() {
+        let policy = SessionPolicy {
+            idle_timeout: Duration::from_secs(8),
+            absolute_lifetime: DAY,
+        };
+        let start = Timestamp::from_millis(0);
+        assert!(!policy.needs_touch(start, start.plus(Duration::from_secs(1))));
+        assert!(policy.needs_touch(start, start.plus(Duration::from_secs(2))));
+        assert!(SessionPolicy::default().needs_touch(start, start.plus(Duration::from_secs(60))));
+        assert!(!SessionPolicy::default().needs_touch(start, start.plus(Duration::from_secs(59))));
+    }
 
     #[test]
     fn idle_and_absolute_limits_both_apply() {

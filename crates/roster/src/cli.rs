@@ -41,8 +41,9 @@ pub struct ServeArgs {
     #[arg(long, env = "ROSTER_MAX_CONNECTIONS", default_value_t = 16)]
     pub max_connections: u32,
 
-    /// The origin people use to reach Roster (links, Secure cookies, CSRF).
-    /// Default: http:// + the listen address.
+    /// The origin people use to reach Roster: the base of invite links; https makes
+    /// cookies Secure. Default: http:// + the listen address. (The CSRF check compares
+    /// Origin with the Host header, so a proxy must pass Host through unchanged.)
     #[arg(long, env = "ROSTER_PUBLIC_URL")]
     pub public_url: Option<Url>,
 

@@ -8,7 +8,7 @@ use axum::Router;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::api::{self, health};
-use crate::http::middleware::{access_log, csrf_guard};
+use crate::http::middleware::{access_log, api_problems, csrf_guard, security_headers};
 use crate::http::ApiError;
 use crate::{pages, AppState};
 
@@ -31,6 +31,8 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
+        .layer(middleware::from_fn(api_problems))
+        .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(access_log))
         .with_state(state)
 }

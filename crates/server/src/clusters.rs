@@ -1,7 +1,7 @@
 //! Deploy keys and clusters: what `cluster:deploy` holders manage, and what a new
 //! cluster does to register itself with a deploy key.
 
-use roster_domain::OrgId;
+use roster_domain::{OrgId, Permission};
 use roster_store::clusters::{self, Cluster};
 use roster_store::deploy_keys::{self, DeployKey};
 use roster_store::{audit, StoreError};
@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::http::ApiError;
 use crate::keys::NewKey;
-use crate::orgs::Actor;
+use crate::orgs::{begin_as, Actor};
 use crate::AppState;
 
 /// Prefix of every deploy key.
@@ -41,7 +41,7 @@ pub async fn create_deploy_key(
     let now = state.clock().now();
     let key = NewKey::generate(DEPLOY_KEY_PREFIX);
 
-    let mut tx = state.store().begin().await?;
+    let mut tx = begin_as(state, actor, Permission::ClusterDeploy).await?;
     deploy_keys::insert(
         tx.conn(),
         &key.id,
@@ -83,7 +83,7 @@ pub async fn list_deploy_keys(state: &AppState, org: OrgId) -> Result<Vec<Deploy
 pub async fn delete_deploy_key(state: &AppState, actor: &Actor, id: &str) -> Result<(), ApiError> {
     let now = state.clock().now();
 
-    let mut tx = state.store().begin().await?;
+    let mut tx = begin_as(state, actor, Permission::ClusterDeploy).await?;
     if !deploy_keys::revoke(tx.conn(), actor.org_id, id, now).await? {
         return Err(ApiError::not_found());
     }
@@ -153,7 +153,7 @@ pub async fn list(state: &AppState, org: OrgId) -> Result<Vec<Cluster>, ApiError
 pub async fn delete(state: &AppState, actor: &Actor, id: &str) -> Result<(), ApiError> {
     let now = state.clock().now();
 
-    let mut tx = state.store().begin().await?;
+    let mut tx = begin_as(state, actor, Permission::ClusterDeploy).await?;
     if !clusters::delete(tx.conn(), actor.org_id, id).await? {
         return Err(ApiError::not_found());
     }

@@ -1,14 +1,14 @@
 //! API keys: each user's own keys for the CLI and scripts. A key is shown once,
 //! stored as a hash, bound to the org the user is in, and dies with that membership.
 
-use roster_domain::{Secret, Timestamp};
+use roster_domain::{Permission, Secret, Timestamp};
 use roster_store::api_keys::{self, ApiKey};
 use roster_store::audit;
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::http::{ApiError, API_KEY_PREFIX};
-use crate::orgs::Actor;
+use crate::orgs::{begin_as, Actor};
 use crate::AppState;
 
 /// A description of what a key is for: 1–100 characters, no control characters.
@@ -66,7 +66,7 @@ pub async fn create(
         secret,
     } = NewKey::generate(API_KEY_PREFIX);
 
-    let mut tx = state.store().begin().await?;
+    let mut tx = begin_as(state, actor, Permission::OwnApiKeys).await?;
     api_keys::insert(
         tx.conn(),
         &id,
@@ -111,7 +111,7 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<ApiKey>, ApiErr
 pub async fn delete(state: &AppState, actor: &Actor, id: &str) -> Result<(), ApiError> {
     let now = state.clock().now();
 
-    let mut tx = state.store().begin().await?;
+    let mut tx = begin_as(state, actor, Permission::OwnApiKeys).await?;
     if !api_keys::revoke(tx.conn(), actor.user.id, id, now).await? {
         return Err(ApiError::not_found());
     }

@@ -48,7 +48,7 @@ impl AuditEvent {
 /// Appends an event.
 pub async fn record(conn: &mut AnyConnection, event: &AuditEvent) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO audit_events (id, org_id, at, actor_id, actor_email, action, target_id, target_email, detail, client_ip) \
+        "INSERT INTO audit_log (id, org_id, at, actor_id, actor_email, action, target_id, target_email, detail, client_ip) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&event.id)
@@ -75,7 +75,7 @@ pub async fn list(
 ) -> Result<Vec<AuditEvent>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, org_id, at, actor_id, actor_email, action, target_id, target_email, detail, client_ip \
-         FROM audit_events WHERE org_id = $1 AND ($2 = '' OR id < $2) ORDER BY id DESC LIMIT $3",
+         FROM audit_log WHERE org_id = $1 AND ($2 = '' OR id < $2) ORDER BY id DESC LIMIT $3",
     )
     .bind(org.to_string())
     .bind(before.unwrap_or(""))
@@ -91,7 +91,7 @@ fn event_from_row(row: &AnyRow) -> Result<AuditEvent, StoreError> {
         |id: Option<String>, email: Option<String>| id.map(|id| (id, email.unwrap_or_default()));
     Ok(AuditEvent {
         id: row.try_get("id")?,
-        org_id: OrgId::parse(&org).ok_or(StoreError::Corrupt("audit_events.org_id"))?,
+        org_id: OrgId::parse(&org).ok_or(StoreError::Corrupt("audit_log.org_id"))?,
         at: Timestamp::from_millis(row.try_get("at")?),
         actor: pair(row.try_get("actor_id")?, row.try_get("actor_email")?),
         action: row.try_get("action")?,

@@ -2,7 +2,7 @@
 //! and the record of removals that the rejoin rule needs. Every function is scoped by
 //! org id, so one org can never read or touch another's members.
 
-use roster_domain::{JoinPath, MemberStatus, Org, OrgId, Role, Timestamp, User, UserId};
+use roster_domain::{Email, JoinPath, MemberStatus, Org, OrgId, Role, Timestamp, User, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -203,37 +203,53 @@ pub async fn delete(
     Ok(done.rows_affected() == 1)
 }
 
-/// Records (or refreshes) that `user` was removed from `org` at `now`.
+/// Why someone left an org against their will.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Departure {
+    /// An admin removed them.
+    Removed,
+    /// An admin rejected them while pending.
+    Rejected,
+}
+
+/// Records (or refreshes) that the person with `email` was removed from or rejected
+/// by `org` at `now`. Kept by email, so it survives the account's deletion.
 pub async fn record_removal(
     conn: &mut AnyConnection,
     org: OrgId,
-    user: UserId,
+    email: &Email,
     by: UserId,
+    why: Departure,
     now: Timestamp,
 ) -> Result<(), StoreError> {
+    let reason = match why {
+        Departure::Removed => "removed",
+        Departure::Rejected => "rejected",
+    };
     sqlx::query(
-        "INSERT INTO removals (org_id, user_id, removed_at, removed_by) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (org_id, user_id) DO UPDATE SET removed_at = $3, removed_by = $4",
+        "INSERT INTO removals (org_id, email, removed_at, removed_by, reason) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (org_id, email) DO UPDATE SET removed_at = $3, removed_by = $4, reason = $5",
     )
     .bind(org.to_string())
-    .bind(user.to_string())
+    .bind(email.as_str())
     .bind(now.as_millis())
     .bind(by.to_string())
+    .bind(reason)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// When `user` was last removed from `org`, if ever.
+/// When the person with `email` was last removed from or rejected by `org`, if ever.
 pub async fn last_removal(
     conn: &mut AnyConnection,
     org: OrgId,
-    user: UserId,
+    email: &Email,
 ) -> Result<Option<Timestamp>, StoreError> {
     let at: Option<i64> =
-        sqlx::query_scalar("SELECT removed_at FROM removals WHERE org_id = $1 AND user_id = $2")
+        sqlx::query_scalar("SELECT removed_at FROM removals WHERE org_id = $1 AND email = $2")
             .bind(org.to_string())
-            .bind(user.to_string())
+            .bind(email.as_str())
             .fetch_optional(conn)
             .await?;
     Ok(at.map(Timestamp::from_millis))

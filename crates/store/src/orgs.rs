@@ -70,10 +70,12 @@ pub async fn set_approvals(
     Ok(())
 }
 
-/// Deletes the org with everything that belongs to it.
+/// Deletes the org with everything that belongs to it, except its audit log, which
+/// outlives the org.
 pub async fn delete(conn: &mut AnyConnection, id: OrgId) -> Result<(), StoreError> {
     for table in [
-        "audit_events",
+        "clusters",
+        "deploy_keys",
         "api_keys",
         "removals",
         "invite_links",

@@ -51,6 +51,17 @@ pub async fn any_exist(conn: &mut AnyConnection) -> Result<bool, StoreError> {
     Ok(row.is_some())
 }
 
+/// Takes the user's row lock for the rest of the transaction: changes to who the
+/// user is and where they belong (joining, creating an org, deleting the account)
+/// then happen one after the other.
+pub async fn lock(conn: &mut AnyConnection, id: UserId) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE users SET name = name WHERE id = $1")
+        .bind(id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Deletes an account; its sessions go with it (foreign key cascade).
 pub async fn delete(conn: &mut AnyConnection, id: UserId) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")

@@ -188,10 +188,10 @@ pub async fn sign_in(
     Ok(NewSession { user, secret })
 }
 
-/// Revokes the session used for this request (nothing to do for an API key).
+/// Revokes the session used for this request (API keys are deleted, not signed out).
 pub async fn sign_out(state: &AppState, signed_in: &SignedIn) -> Result<(), ApiError> {
     let Credential::Session(session) = &signed_in.credential else {
-        return Ok(());
+        return Err(ApiError::session_required());
     };
     let mut tx = state.store().begin().await?;
     sessions::revoke(tx.conn(), session, state.clock().now()).await?;
@@ -206,9 +206,12 @@ pub async fn delete_account(
     signed_in: &SignedIn,
     ip: IpAddr,
 ) -> Result<(), ApiError> {
+    signed_in.require_session()?;
     let now = state.clock().now();
+
     let mut tx = state.store().begin().await?;
-    if let Some(membership) = &signed_in.membership {
+    users::lock(tx.conn(), signed_in.user.id).await?;
+    if let Some(membership) = members::of_user(tx.conn(), signed_in.user.id).await? {
         let actor = Actor::new(signed_in, membership.org.id, ip);
         orgs::leave_in(&mut tx, &actor, now).await?;
     }

@@ -15,6 +15,7 @@ use crate::AppState;
 
 /// Body of `POST /signup`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SignupBody {
     email: String,
     password: String,
@@ -27,6 +28,7 @@ pub struct SignupBody {
 
 /// Body of `POST /login`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LoginBody {
     email: String,
     password: String,

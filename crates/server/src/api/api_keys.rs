@@ -16,6 +16,7 @@ use crate::AppState;
 
 /// Body of `POST /api-keys`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateKeyBody {
     description: String,
 }
@@ -45,6 +46,7 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateKeyBody>,
 ) -> Result<Response, ApiError> {
     signed_in.require(Permission::OwnApiKeys)?;
+    signed_in.require_session()?;
     let description = keys::parse_description(&body.description)?;
     let actor = Actor::new(&signed_in, membership.org.id, ip);
 
@@ -85,6 +87,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     signed_in.require(Permission::OwnApiKeys)?;
+    signed_in.require_session()?;
     let actor = Actor::new(&signed_in, membership.org.id, ip);
 
     keys::delete(&state, &actor, &id).await?;

@@ -19,6 +19,7 @@ use crate::AppState;
 
 /// Body of `POST /deploy-keys`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateDeployKeyBody {
     description: String,
 }
@@ -64,6 +65,7 @@ pub struct DeployKeyList {
 
 /// Body of `POST /clusters/register`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterBody {
     name: String,
 }
@@ -104,6 +106,7 @@ pub async fn create_deploy_key(
     ApiJson(body): ApiJson<CreateDeployKeyBody>,
 ) -> Result<Response, ApiError> {
     signed_in.require(Permission::ClusterDeploy)?;
+    signed_in.require_session()?;
     let description = keys::parse_description(&body.description)?;
     let actor = Actor::new(&signed_in, membership.org.id, ip);
 

@@ -15,6 +15,7 @@ use crate::AppState;
 
 /// Body of `POST /org/invite-links`.
 #[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
 pub struct CreateLinkBody {
     /// 1–30, default 7.
     expires_in_days: Option<u32>,
@@ -175,7 +176,7 @@ pub async fn accept(
     invites::accept(
         &state,
         &signed_in.user,
-        signed_in.membership.is_some(),
+        signed_in.membership.as_ref().map(|m| m.status),
         &token,
         ip,
     )

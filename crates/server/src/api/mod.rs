@@ -56,9 +56,33 @@ pub mod views;
         health::healthz,
         health::readyz,
     ),
-    components(schemas(crate::http::FieldError))
+    components(schemas(crate::http::FieldError)),
+    modifiers(&SecuritySchemes),
+    security(("session" = []), ("api_key" = []))
 )]
 pub struct ApiDoc;
+
+/// Declares the two ways to authenticate: the session cookie and a bearer API key.
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::http::SESSION_COOKIE,
+            ))),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// Routes under `/api/v1`.
 pub fn routes() -> Router<AppState> {

@@ -15,12 +15,14 @@ use crate::AppState;
 
 /// Body of `POST /orgs`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateOrgBody {
     name: String,
 }
 
 /// Body of `PATCH /org`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateOrgBody {
     name: Option<String>,
     approvals_enabled: Option<bool>,
@@ -28,6 +30,7 @@ pub struct UpdateOrgBody {
 
 /// Body of `PATCH /org/members/{user_id}`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RoleBody {
     /// `admin`, `member` or `viewer`.
     role: String,
@@ -124,6 +127,12 @@ pub async fn update(
     ApiJson(body): ApiJson<UpdateOrgBody>,
 ) -> Result<Json<OrgView>, ApiError> {
     signed_in.require(Permission::OrgAdmin)?;
+    if body.name.is_none() && body.approvals_enabled.is_none() {
+        return Err(ApiError::invalid(
+            "name",
+            "Nothing to change: give name, approvals_enabled or both.",
+        ));
+    }
     let name = body.name.as_deref().map(parse_org_name).transpose()?;
     let actor = Actor::new(&signed_in, membership.org.id, ip);
 
@@ -140,6 +149,7 @@ pub async fn leave(
     ClientIp(ip): ClientIp,
     CurrentUser(signed_in): CurrentUser,
 ) -> Result<StatusCode, ApiError> {
+    signed_in.require_session()?;
     let Some(membership) = &signed_in.membership else {
         return Err(ApiError::forbidden("You do not belong to an organization."));
     };
@@ -297,6 +307,16 @@ pub async fn audit(
 ) -> Result<Json<AuditPage>, ApiError> {
     signed_in.require(Permission::OrgAdmin)?;
     let limit = page_limit(query.limit)?;
+    if query
+        .cursor
+        .as_deref()
+        .is_some_and(|c| uuid::Uuid::parse_str(c).is_err())
+    {
+        return Err(ApiError::invalid(
+            "cursor",
+            "The cursor is not one this server gave out.",
+        ));
+    }
 
     let events =
         orgs::audit_page(&state, membership.org.id, query.cursor.as_deref(), limit).await?;

@@ -55,17 +55,23 @@ impl SignedIn {
         }
     }
 
+    /// Refuses API keys (403): for what only the person, signed in, may do, such as
+    /// making more keys or deleting the account. A leaked key then cannot be turned
+    /// into a new one that outlives its revocation.
+    pub fn require_session(&self) -> Result<(), ApiError> {
+        match self.credential {
+            Credential::Session(_) => Ok(()),
+            Credential::ApiKey(_) => Err(ApiError::session_required()),
+        }
+    }
+
     /// The active membership, if it grants `permission`; 403 otherwise.
     pub fn require(&self, permission: Permission) -> Result<&Membership, ApiError> {
         let membership = self.active_membership()?;
         if allows(membership.role, membership.status, permission) {
             Ok(membership)
         } else {
-            Err(ApiError::forbidden(match permission {
-                Permission::OrgAdmin => "Only admins of the organization may do this.",
-                Permission::ClusterDeploy => "Viewers may not deploy or manage clusters.",
-                _ => "Your role does not allow this.",
-            }))
+            Err(ApiError::lacks(permission))
         }
     }
 }

@@ -86,6 +86,21 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", "There is nothing here.")
     }
 
+    /// 403: the member's role does not grant `permission`.
+    pub fn lacks(permission: roster_domain::Permission) -> Self {
+        use roster_domain::Permission;
+        Self::forbidden(match permission {
+            Permission::OrgAdmin => "Only admins of the organization may do this.",
+            Permission::ClusterDeploy => "Viewers may not deploy or manage clusters.",
+            _ => "Your role does not allow this.",
+        })
+    }
+
+    /// 403: API keys may not do this; it needs a signed-in browser session.
+    pub fn session_required() -> Self {
+        Self::forbidden("API keys cannot do this. Sign in with your password instead.")
+    }
+
     /// 403 `approval_pending`: the member waits for an admin's approval.
     pub fn approval_pending() -> Self {
         Self::new(

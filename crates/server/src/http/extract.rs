@@ -59,16 +59,39 @@ fn json_problem(rejection: &JsonRejection) -> ApiError {
         StatusCode::UNPROCESSABLE_ENTITY => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation",
-            format!(
-                "The JSON body does not have the expected shape: {}",
-                rejection.body_text()
-            ),
+            describe_shape_error(&rejection.body_text()),
         ),
         _ => ApiError::new(
             StatusCode::BAD_REQUEST,
             "malformed",
             "The request body is not valid JSON.",
         ),
+    }
+}
+
+/// A sentence about what is wrong with the body's shape, naming the field but none
+/// of the decoder's internals (Rust type names, line and column).
+fn describe_shape_error(text: &str) -> String {
+    let between = |start: &str| {
+        let rest = &text[text.find(start)? + start.len()..];
+        Some(rest[..rest.find('`')?].to_owned())
+    };
+    if let Some(field) = between("missing field `") {
+        return format!("The field \"{field}\" is missing.");
+    }
+    if let Some(field) = between("unknown field `") {
+        return format!("The field \"{field}\" is not known here.");
+    }
+    let path = text
+        .split_once("target type: ")
+        .and_then(|(_, rest)| rest.split_once(": "))
+        .map(|(path, _)| path)
+        .filter(|path| !path.contains(' ') && *path != ".");
+    match path {
+        Some(path) => {
+            format!("The field \"{path}\" has a value of the wrong type or out of range.")
+        }
+        None => "The JSON body must be an object with the documented fields.".to_owned(),
     }
 }
 

@@ -10,7 +10,7 @@ use roster_domain::{
     joining_status, InviteTerms, JoinPath, MemberStatus, Org, Role, Secret, Timestamp, User,
 };
 use roster_store::invites::{self, InviteLink};
-use roster_store::{audit, members, orgs, StoreError, Tx};
+use roster_store::{audit, members, orgs, users, StoreError, Tx};
 use serde_json::json;
 
 use super::{begin_as_admin, Actor};
@@ -125,8 +125,9 @@ pub async fn join_in(
         .await?
         .ok_or_else(ApiError::invite_invalid)?;
     orgs::lock(tx.conn(), org.id).await?;
+    users::lock(tx.conn(), user.id).await?;
 
-    let removed_at = members::last_removal(tx.conn(), org.id, user.id).await?;
+    let removed_at = members::last_removal(tx.conn(), org.id, &user.email).await?;
     if removed_at.is_some_and(|removed| removed >= link.created_at) {
         return Err(ApiError::invite_invalid());
     }
@@ -169,13 +170,11 @@ pub async fn join_in(
 pub async fn accept(
     state: &AppState,
     user: &User,
-    has_org: bool,
+    current: Option<MemberStatus>,
     token: &str,
     ip: IpAddr,
 ) -> Result<(Org, MemberStatus), ApiError> {
-    if has_org {
-        return Err(ApiError::already_in_org());
-    }
+    super::refuse_if_in_org(current)?;
     let now = state.clock().now();
 
     let mut tx = state.store().begin().await?;

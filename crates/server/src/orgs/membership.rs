@@ -2,7 +2,7 @@
 //! Each runs in one transaction under the org's lock (see the parent module).
 
 use roster_domain::{MemberStatus, OrgId, Role, Timestamp, UserId};
-use roster_store::members::{self, Member};
+use roster_store::members::{self, Departure, Member};
 use roster_store::{api_keys, audit, deploy_keys, sessions};
 use serde_json::json;
 
@@ -48,7 +48,8 @@ pub async fn approve(state: &AppState, actor: &Actor, target: UserId) -> Result<
     Ok(())
 }
 
-/// Turns a pending member away: the pending membership is deleted.
+/// Turns a pending member away: the pending membership is deleted, and the rejection
+/// is remembered like a removal (older links refuse them; they come back pending).
 pub async fn reject(state: &AppState, actor: &Actor, target: UserId) -> Result<(), ApiError> {
     let now = state.clock().now();
 
@@ -65,6 +66,15 @@ pub async fn reject(state: &AppState, actor: &Actor, target: UserId) -> Result<(
     }
     members::delete(tx.conn(), actor.org_id, target).await?;
     api_keys::revoke_all_of_user(tx.conn(), target, now).await?;
+    members::record_removal(
+        tx.conn(),
+        actor.org_id,
+        &member.user.email,
+        actor.user.id,
+        Departure::Rejected,
+        now,
+    )
+    .await?;
     audit::record(
         tx.conn(),
         &actor.event("member.rejected", now, Some(&member.user), None),
@@ -151,7 +161,15 @@ pub async fn remove(state: &AppState, actor: &Actor, target: UserId) -> Result<(
     let sessions = sessions::revoke_all_of_user(tx.conn(), target, now).await?;
     let keys = api_keys::revoke_all_of_user(tx.conn(), target, now).await?;
     let deploy_keys = deploy_keys::revoke_all_by_creator(tx.conn(), target, now).await?;
-    members::record_removal(tx.conn(), actor.org_id, target, actor.user.id, now).await?;
+    members::record_removal(
+        tx.conn(),
+        actor.org_id,
+        &member.user.email,
+        actor.user.id,
+        Departure::Removed,
+        now,
+    )
+    .await?;
     let detail = json!({"sessions_revoked": sessions, "api_keys_revoked": keys, "deploy_keys_revoked": deploy_keys});
     audit::record(
         tx.conn(),

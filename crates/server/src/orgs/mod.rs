@@ -11,7 +11,9 @@ use std::net::IpAddr;
 use roster_domain::{allows, JoinPath, MemberStatus, Org, OrgId, OrgName, Permission, Role, User};
 use roster_store::audit::AuditEvent;
 use roster_store::members::Member;
-use roster_store::{api_keys, audit, deploy_keys, members, orgs, Connection, StoreError, Tx};
+use roster_store::{
+    api_keys, audit, deploy_keys, members, orgs, users, Connection, StoreError, Tx,
+};
 use serde_json::Value;
 
 use crate::http::{ApiError, SignedIn};
@@ -59,20 +61,29 @@ impl Actor {
 }
 
 /// Starts a transaction holding the org's lock, after checking again, inside it,
-/// that the actor is still an active admin.
-pub(crate) async fn begin_as_admin(state: &AppState, actor: &Actor) -> Result<Tx, ApiError> {
+/// that the actor is still an active member holding `permission`. Whatever the
+/// transaction then writes cannot outlive a removal or demotion racing with it.
+pub async fn begin_as(
+    state: &AppState,
+    actor: &Actor,
+    permission: Permission,
+) -> Result<Tx, ApiError> {
     let mut tx = state.store().begin().await?;
     if !orgs::lock(tx.conn(), actor.org_id).await? {
-        return Err(ApiError::not_found());
+        return Err(ApiError::unauthenticated());
     }
     let me = members::find(tx.conn(), actor.org_id, actor.user.id).await?;
     match me {
-        Some(me) if allows(me.role, me.status, Permission::OrgAdmin) => Ok(tx),
+        Some(me) if allows(me.role, me.status, permission) => Ok(tx),
         Some(me) if me.status == MemberStatus::Pending => Err(ApiError::approval_pending()),
-        _ => Err(ApiError::forbidden(
-            "Only admins of the organization may do this.",
-        )),
+        Some(_) => Err(ApiError::lacks(permission)),
+        None => Err(ApiError::unauthenticated()),
     }
+}
+
+/// [`begin_as`] with `org:admin`.
+pub(crate) async fn begin_as_admin(state: &AppState, actor: &Actor) -> Result<Tx, ApiError> {
+    begin_as(state, actor, Permission::OrgAdmin).await
 }
 
 /// Refuses to take away the org's last admin. `leaving` is true when the member
@@ -103,9 +114,7 @@ pub async fn create(
     name: OrgName,
     ip: IpAddr,
 ) -> Result<Org, ApiError> {
-    if signed_in.membership.is_some() {
-        return Err(ApiError::already_in_org());
-    }
+    refuse_if_in_org(signed_in.membership.as_ref().map(|m| m.status))?;
     let now = state.clock().now();
     let org = Org {
         id: OrgId::generate(),
@@ -117,6 +126,7 @@ pub async fn create(
     let actor = Actor::new(signed_in, org.id, ip);
 
     let mut tx = state.store().begin().await?;
+    users::lock(tx.conn(), actor.user.id).await?;
     orgs::insert(tx.conn(), &org).await.map_err(|e| match e {
         StoreError::Duplicate => ApiError::org_name_taken(),
         other => other.into(),
@@ -159,6 +169,16 @@ pub async fn create(
 
     tracing::info!(org_id = %org.id, user_id = %actor.user.id, "org created");
     Ok(org)
+}
+
+/// Refuses to start or join an org for someone who belongs to one: 403
+/// `approval_pending` while they wait (they can do nothing else), 409 otherwise.
+pub(crate) fn refuse_if_in_org(status: Option<MemberStatus>) -> Result<(), ApiError> {
+    match status {
+        None => Ok(()),
+        Some(MemberStatus::Pending) => Err(ApiError::approval_pending()),
+        Some(MemberStatus::Active) => Err(ApiError::already_in_org()),
+    }
 }
 
 /// Changes the org's name and/or approvals setting. Invite links are untouched.
@@ -216,15 +236,16 @@ pub(crate) async fn leave_in(
     members::delete(tx.conn(), actor.org_id, actor.user.id).await?;
     api_keys::revoke_all_of_user(tx.conn(), actor.user.id, now).await?;
     deploy_keys::revoke_all_by_creator(tx.conn(), actor.user.id, now).await?;
-    if members::count(tx.conn(), actor.org_id).await? == 0 {
+    let last = members::count(tx.conn(), actor.org_id).await? == 0;
+    let action = if last { "org.deleted" } else { "member.left" };
+    audit::record(
+        tx.conn(),
+        &actor.event(action, now, Some(&actor.user), None),
+    )
+    .await?;
+    if last {
         orgs::delete(tx.conn(), actor.org_id).await?;
         tracing::info!(org_id = %actor.org_id, "org deleted with its last member");
-    } else {
-        audit::record(
-            tx.conn(),
-            &actor.event("member.left", now, Some(&actor.user), None),
-        )
-        .await?;
     }
     Ok(())
 }

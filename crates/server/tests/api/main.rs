@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod clusters;
 mod concurrency;
+mod hardening;
 mod isolation;
 mod multi_process;
 mod nginx;
