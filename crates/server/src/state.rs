@@ -9,6 +9,7 @@ use roster_domain::{Clock, OrgId, Password, PasswordHash, SecretHash, SystemCloc
 use roster_store::Store;
 use tokio::sync::Semaphore;
 
+use crate::api::events::OpenStreams;
 use crate::http::auth::Known;
 use crate::http::ApiError;
 use crate::ServerConfig;
@@ -26,6 +27,7 @@ struct Inner {
     setup_token: Mutex<Option<SecretHash>>,
     identities: IdentityCache,
     cluster_orgs: quick_cache::sync::Cache<String, (u64, Option<OrgId>)>,
+    open_streams: Arc<OpenStreams>,
 }
 
 /// Resolved credentials by `s`/`k` + hash (see `http::auth`).
@@ -51,6 +53,7 @@ impl AppState {
             setup_token: Mutex::new(None),
             identities: IdentityCache::new(100_000),
             cluster_orgs: quick_cache::sync::Cache::new(100_000),
+            open_streams: Arc::default(),
         }))
     }
 
@@ -67,6 +70,11 @@ impl AppState {
     /// Which org each recently checked cluster belongs to, by change epoch.
     pub fn cluster_orgs(&self) -> &quick_cache::sync::Cache<String, (u64, Option<OrgId>)> {
         &self.0.cluster_orgs
+    }
+
+    /// Event streams open per credential.
+    pub fn open_streams(&self) -> &Arc<OpenStreams> {
+        &self.0.open_streams
     }
 
     /// The settings.

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::PgListener;
+use tokio::sync::watch;
 
 /// The `NOTIFY` channel that carries change announcements between processes.
 pub(crate) const CHANNEL: &str = "roster_changes";
@@ -22,6 +23,7 @@ pub(crate) const CHANNEL: &str = "roster_changes";
 pub struct ChangeEpoch {
     value: AtomicU64,
     trusted: AtomicBool,
+    moved: watch::Sender<u64>,
 }
 
 impl ChangeEpoch {
@@ -29,6 +31,7 @@ impl ChangeEpoch {
         Arc::new(Self {
             value: AtomicU64::new(0),
             trusted: AtomicBool::new(trusted),
+            moved: watch::Sender::new(0),
         })
     }
 
@@ -41,7 +44,14 @@ impl ChangeEpoch {
 
     /// Moves the epoch: everything cached before is stale.
     pub fn advance(&self) {
-        self.value.fetch_add(1, Ordering::AcqRel);
+        let next = self.value.fetch_add(1, Ordering::AcqRel) + 1;
+        self.moved.send_replace(next);
+    }
+
+    /// Wakes the receiver whenever the epoch moves (for long-lived streams that must
+    /// notice revocations, such as the event stream of the pages).
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.moved.subscribe()
     }
 
     fn set_trusted(&self, trusted: bool) {

@@ -92,9 +92,11 @@ impl Store {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
+                        // busy_timeout first: switching to WAL needs a lock that a
+                        // writer on another connection may hold for a moment.
                         conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                            "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                             PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                         )
                         .await?;
                     }

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod authz;
 pub mod clusters;
+pub mod events;
 pub mod health;
 pub mod invites;
 pub mod orgs;
@@ -53,6 +54,7 @@ pub mod views;
         clusters::list,
         clusters::delete,
         authz::check,
+        events::events,
         health::healthz,
         health::readyz,
     ),
@@ -122,6 +124,7 @@ pub fn routes() -> Router<AppState> {
         .route("/clusters/register", post(clusters::register))
         .route("/clusters/{id}", delete(clusters::delete))
         .route("/authz/check", get(authz::check))
+        .route("/events", get(events::events))
         .route("/openapi.json", get(openapi))
 }
 

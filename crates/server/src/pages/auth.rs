@@ -1,7 +1,8 @@
-//! `/signup`, `/login` and `/logout` as forms.
+//! `/signup`, `/login` and `/logout` as forms; both accept an invite token, so that
+//! following an invite link and signing up or in joins the org in the same step.
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup};
@@ -9,6 +10,7 @@ use serde::Deserialize;
 
 use crate::accounts::{self, NewSession};
 use crate::http::{authenticate, clear_session_cookie, session_cookie, ApiError, ClientIp};
+use crate::pages::common::{error_page, see_other};
 use crate::pages::layout::page;
 use crate::AppState;
 
@@ -22,6 +24,7 @@ pub struct SignupForm {
     #[serde(default)]
     password: String,
     setup: Option<String>,
+    invite: Option<String>,
 }
 
 /// Fields of the sign-in form.
@@ -31,31 +34,44 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
+    invite: Option<String>,
 }
 
 /// Query of the sign-up and sign-in pages.
 #[derive(Deserialize)]
 pub struct AuthQuery {
     reason: Option<String>,
+    org: Option<String>,
     setup: Option<String>,
+    invite: Option<String>,
 }
 
-fn reason_text(reason: Option<&str>) -> Option<&'static str> {
-    match reason? {
-        "signed_out" => Some("You have signed out."),
-        "session_revoked" => Some("Your session has ended. Sign in again."),
-        "account_deleted" => Some("Your account has been deleted."),
-        _ => None,
-    }
+fn reason_text(reason: Option<&str>, org: Option<&str>) -> Option<String> {
+    Some(match reason? {
+        "removed" => match org {
+            Some(org) => format!("You were removed from {org}."),
+            None => "You were removed from your organization.".to_owned(),
+        },
+        "signed_out" => "You have signed out.".to_owned(),
+        "session_revoked" => "Your session has ended. Sign in again.".to_owned(),
+        "account_deleted" => "Your account has been deleted.".to_owned(),
+        _ => return None,
+    })
 }
 
 fn signup_form(form: &SignupForm, error: Option<&str>) -> Markup {
+    let login_href = match &form.invite {
+        Some(invite) => format!("/login?invite={invite}"),
+        None => "/login".to_owned(),
+    };
     html! {
         div.card {
             h1 { "Create your Roster account" }
+            @if form.invite.is_some() { p.notice { "You will join the organization that invited you." } }
             @if let Some(error) = error { p.error role="alert" { (error) } }
             form method="post" action="/signup" {
                 @if let Some(setup) = &form.setup { input type="hidden" name="setup" value=(setup); }
+                @if let Some(invite) = &form.invite { input type="hidden" name="invite" value=(invite); }
                 label for="name" { "Name" }
                 input #name type="text" name="name" value=(form.name) autocomplete="name" required;
                 label for="email" { "Email" }
@@ -64,38 +80,50 @@ fn signup_form(form: &SignupForm, error: Option<&str>) -> Markup {
                 input #password type="password" name="password" autocomplete="new-password" minlength="8" maxlength="128" required;
                 button type="submit" { "Sign up" }
             }
-            p.muted { "Already have an account? " a href="/login" { "Sign in" } }
+            p.muted { "Already have an account? " a href=(login_href) { "Sign in" } }
         }
     }
 }
 
-fn login_form(email: &str, notice: Option<&str>, error: Option<&str>) -> Markup {
+fn login_form(
+    email: &str,
+    invite: Option<&str>,
+    notice: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
+    let signup_href = match invite {
+        Some(invite) => format!("/signup?invite={invite}"),
+        None => "/signup".to_owned(),
+    };
     html! {
         div.card {
             h1 { "Sign in to Roster" }
             @if let Some(notice) = notice { p.notice role="status" { (notice) } }
+            @if invite.is_some() { p.notice { "You will join the organization that invited you." } }
             @if let Some(error) = error { p.error role="alert" { (error) } }
             form method="post" action="/login" {
+                @if let Some(invite) = invite { input type="hidden" name="invite" value=(invite); }
                 label for="email" { "Email" }
                 input #email type="email" name="email" value=(email) autocomplete="username" required;
                 label for="password" { "Password" }
                 input #password type="password" name="password" autocomplete="current-password" required;
                 button type="submit" { "Sign in" }
             }
-            p.muted { "No account yet? " a href="/signup" { "Sign up" } }
+            p.muted { "No account yet? " a href=(signup_href) { "Sign up" } }
         }
     }
 }
 
 fn signed_in_redirect(state: &AppState, session: &NewSession) -> Response {
     let cookie = session_cookie(state.config(), &session.secret);
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+    ([(header::SET_COOKIE, cookie)], see_other("/")).into_response()
 }
 
 /// The sign-up form.
 pub async fn signup_page(Query(query): Query<AuthQuery>) -> Markup {
     let form = SignupForm {
         setup: query.setup,
+        invite: query.invite,
         ..SignupForm::default()
     };
     page("Sign up", None, signup_form(&form, None))
@@ -114,23 +142,25 @@ pub async fn signup_submit(
             form.password.clone(),
             &form.name,
             form.setup.clone(),
-            None,
+            form.invite.clone(),
         )?;
         accounts::sign_up(&state, request, ip).await
     };
     match attempt.await {
         Ok(session) => signed_in_redirect(&state, &session),
-        Err(err) => form_error(
-            err.status(),
-            page("Sign up", None, signup_form(&form, Some(err.detail()))),
-        ),
+        Err(err) if err.code() == "invite_invalid" => error_page(err, None),
+        Err(err) => {
+            let body = signup_form(&form, Some(err.detail()));
+            (err.status(), page("Sign up", None, body)).into_response()
+        }
     }
 }
 
 /// The sign-in form, with a notice for `?reason=`.
 pub async fn login_page(Query(query): Query<AuthQuery>) -> Markup {
-    let notice = reason_text(query.reason.as_deref());
-    page("Sign in", None, login_form("", notice, None))
+    let notice = reason_text(query.reason.as_deref(), query.org.as_deref());
+    let body = login_form("", query.invite.as_deref(), notice.as_deref(), None);
+    page("Sign in", None, body)
 }
 
 /// Handles the sign-in form.
@@ -141,18 +171,23 @@ pub async fn login_submit(
 ) -> Response {
     let attempt = async {
         state.limit_auth_attempt(ip)?;
-        accounts::sign_in(&state, &form.email, form.password.clone(), None, ip).await
+        let invite = form.invite.as_deref().filter(|i| !i.is_empty());
+        accounts::sign_in(&state, &form.email, form.password.clone(), invite, ip).await
     };
     match attempt.await {
         Ok(session) => signed_in_redirect(&state, &session),
-        Err(err) => form_error(
-            err.status(),
-            page(
-                "Sign in",
+        Err(err) if matches!(err.code(), "invite_invalid" | "already_in_org") => {
+            error_page(err, None)
+        }
+        Err(err) => {
+            let body = login_form(
+                &form.email,
+                form.invite.as_deref(),
                 None,
-                login_form(&form.email, None, Some(err.detail())),
-            ),
-        ),
+                Some(err.detail()),
+            );
+            (err.status(), page("Sign in", None, body)).into_response()
+        }
     }
 }
 
@@ -160,9 +195,14 @@ pub async fn login_submit(
 pub async fn logout_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    if let Some(signed_in) = authenticate(&state, &headers).await? {
-        accounts::sign_out(&state, &signed_in).await?;
+) -> Result<Response, Response> {
+    let signed_in = authenticate(&state, &headers)
+        .await
+        .map_err(|e| error_page(e, None))?;
+    if let Some(signed_in) = signed_in {
+        accounts::sign_out(&state, &signed_in)
+            .await
+            .map_err(|e: ApiError| error_page(e, None))?;
     }
     let cookie = clear_session_cookie(state.config());
     Ok((
@@ -170,8 +210,4 @@ pub async fn logout_submit(
         Redirect::to("/login?reason=signed_out"),
     )
         .into_response())
-}
-
-fn form_error(status: StatusCode, body: Markup) -> Response {
-    (status, body).into_response()
 }

@@ -124,6 +124,11 @@ impl TestApp {
         dir: Option<tempfile::TempDir>,
         adjust: impl FnOnce(&mut ServerConfig),
     ) -> Self {
+        // Errors the server logs (the causes behind a 500) show up in failing tests.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("error")
+            .try_init();
         let store = Store::connect(&url, 8).await.expect("connect");
         store.migrate().await.expect("migrate");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -29,7 +29,9 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     }
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static("frame-ancestors 'none'"));
+        .or_insert(HeaderValue::from_static(
+            "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ));
     if api || headers.contains_key(header::SET_COOKIE) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
