@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod clusters;
 mod concurrency;
+mod events;
 mod hardening;
 mod isolation;
 mod multi_process;
