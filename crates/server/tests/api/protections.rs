@@ -175,3 +175,63 @@ async fn readiness_fails_when_the_database_is_gone(app: TestApp) {
         .expect("send");
     assert_eq!(live.status(), StatusCode::OK);
 }
+
+mod openapi_document {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn openapi_document_describes_every_path_of_the_spec() {
+        let app = TestApp::spawn(crate::support::Db::Sqlite).await;
+        let doc: serde_json::Value = app
+            .request(Method::GET, "/api/v1/openapi.json")
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+
+        assert_eq!(doc["openapi"].as_str().map(|v| &v[..3]), Some("3.1"));
+        let paths = doc["paths"].as_object().expect("paths");
+        for path in [
+            "/api/v1/signup",
+            "/api/v1/login",
+            "/api/v1/logout",
+            "/api/v1/me",
+            "/api/v1/orgs",
+            "/api/v1/org",
+            "/api/v1/org/leave",
+            "/api/v1/org/members",
+            "/api/v1/org/members/{user_id}/approve",
+            "/api/v1/org/members/{user_id}/reject",
+            "/api/v1/org/members/approve-all",
+            "/api/v1/org/members/{user_id}",
+            "/api/v1/org/invite-links",
+            "/api/v1/org/invite-links/{id}",
+            "/api/v1/org/invite-links/reset",
+            "/api/v1/invites/{token}",
+            "/api/v1/invites/{token}/accept",
+            "/api/v1/org/audit",
+            "/api/v1/api-keys",
+            "/api/v1/api-keys/{id}",
+            "/api/v1/deploy-keys",
+            "/api/v1/deploy-keys/{id}",
+            "/api/v1/clusters/register",
+            "/api/v1/clusters",
+            "/api/v1/clusters/{id}",
+            "/api/v1/authz/check",
+            "/api/v1/events",
+            "/healthz",
+            "/readyz",
+        ] {
+            assert!(
+                paths.contains_key(path),
+                "{path} missing from the OpenAPI document"
+            );
+        }
+        let schemes = doc["components"]["securitySchemes"]
+            .as_object()
+            .expect("security schemes");
+        assert!(schemes.contains_key("session") && schemes.contains_key("api_key"));
+    }
+}
