@@ -28,6 +28,12 @@ impl Timestamp {
         Self(self.0.saturating_add(millis))
     }
 
+    /// Short form for pages, in UTC: `2026-12-03 16:05 UTC`.
+    pub fn to_display(self) -> String {
+        let full = self.to_rfc3339();
+        format!("{} {} UTC", &full[..10], &full[11..16])
+    }
+
     /// RFC 3339 form in UTC, e.g. `2026-12-03T16:05:44Z`, for JSON answers and pages.
     pub fn to_rfc3339(self) -> String {
         let secs = self.0.div_euclid(1000);
@@ -114,6 +120,14 @@ mod tests {
         assert_eq!(
             Timestamp(951_782_400_000).to_rfc3339(),
             "2000-02-29T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn display_form_is_short() {
+        assert_eq!(
+            Timestamp(1_796_314_744_000).to_display(),
+            "2026-12-03 16:19 UTC"
         );
     }
 

@@ -3,8 +3,28 @@
 "use strict";
 
 (() => {
-  if (document.body.dataset.live === "on" && "EventSource" in window) {
-    const events = new EventSource("/api/v1/events");
+  // Only visible tabs hold a stream: browsers allow six connections per host over
+  // HTTP/1.1, and a stream per hidden tab would use them up. A tab that becomes
+  // visible again first checks that its session still works.
+  let submitting = false;
+  window.addEventListener("submit", () => {
+    submitting = true;
+  });
+
+  const toLogin = (reason, org) => {
+    const query = new URLSearchParams({ reason });
+    if (org) {
+      query.set("org", org);
+    }
+    window.location.assign("/login?" + query.toString());
+  };
+
+  let events = null;
+  const listen = () => {
+    if (events || document.visibilityState !== "visible") {
+      return;
+    }
+    events = new EventSource("/api/v1/events");
     events.addEventListener("session_revoked", (event) => {
       let data = {};
       try {
@@ -12,14 +32,38 @@
       } catch (_) {
         // An unreadable event still means the session is gone.
       }
-      const query = new URLSearchParams({ reason: data.reason || "session_revoked" });
-      if (data.org) {
-        query.set("org", data.org);
-      }
       events.close();
-      window.location.assign("/login?" + query.toString());
+      toLogin(data.reason || "session_revoked", data.org);
     });
-    events.addEventListener("membership_changed", () => window.location.reload());
+    // Role or status changed: home knows where the person belongs now. Not while a
+    // form is on its way: its answer decides where to go.
+    events.addEventListener("membership_changed", () => {
+      if (!submitting) {
+        window.location.assign("/");
+      }
+    });
+  };
+  const pause = () => {
+    if (events) {
+      events.close();
+      events = null;
+    }
+  };
+
+  if (document.body.dataset.live === "on" && "EventSource" in window) {
+    listen();
+    document.addEventListener("visibilitychange", async () => {
+      if (document.visibilityState !== "visible") {
+        pause();
+        return;
+      }
+      const me = await fetch("/api/v1/me", { credentials: "same-origin" }).catch(() => null);
+      if (me && me.status === 401) {
+        toLogin("session_revoked");
+        return;
+      }
+      listen();
+    });
   }
 
   for (const button of document.querySelectorAll("button[data-copy]")) {

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
 use roster_domain::{Email, OrgId, Timestamp};
@@ -23,8 +23,8 @@ use serde_json::json;
 use crate::http::{authenticate, ApiError, SignedIn};
 use crate::AppState;
 
-/// Streams open at once for one session or key, at most.
-pub const STREAMS_PER_CREDENTIAL: usize = 8;
+/// Streams open at once for one user (all their sessions and keys), at most.
+pub const STREAMS_PER_USER: usize = 8;
 
 /// Counts open streams per credential.
 #[derive(Default)]
@@ -56,12 +56,9 @@ impl OpenStreams {
             .lock()
             .map_err(|_| ApiError::internal(anyhow::anyhow!("stream count lock poisoned")))?;
         let n = open.entry(key.clone()).or_default();
-        if *n >= STREAMS_PER_CREDENTIAL {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                "Too many open pages for this session. Close some tabs.",
-            ));
+        if *n >= STREAMS_PER_USER {
+            return Err(ApiError::rate_limited(5)
+                .with_detail("Too many open Roster pages for this account. Close some tabs."));
         }
         *n += 1;
         Ok(StreamSlot {
@@ -71,12 +68,22 @@ impl OpenStreams {
     }
 }
 
-/// What the stream last told the page about the membership.
-#[derive(Clone, PartialEq)]
+/// What the stream last told the page about the membership. Only the org's id,
+/// the role and the status count as a change; the org's name is kept for the
+/// removal message.
+#[derive(Clone)]
 struct Seen {
     org: Option<(OrgId, String)>,
     role: Option<&'static str>,
     status: Option<&'static str>,
+}
+
+impl PartialEq for Seen {
+    fn eq(&self, other: &Self) -> bool {
+        self.org.as_ref().map(|(id, _)| id) == other.org.as_ref().map(|(id, _)| id)
+            && self.role == other.role
+            && self.status == other.status
+    }
 }
 
 impl Seen {
@@ -111,11 +118,7 @@ pub async fn events(
     let signed_in = authenticate(&state, &headers)
         .await?
         .ok_or_else(ApiError::unauthenticated)?;
-    let key = match &signed_in.credential {
-        crate::http::Credential::Session(hash) => format!("s{}", hash.as_str()),
-        crate::http::Credential::ApiKey(id) => format!("k{id}"),
-    };
-    let slot = state.open_streams().take(key)?;
+    let slot = state.open_streams().take(signed_in.user.id.to_string())?;
 
     let watch = Watch {
         changes: state.store().changes().subscribe(),

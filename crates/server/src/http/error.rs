@@ -212,6 +212,14 @@ impl ApiError {
         }
     }
 
+    /// The same problem with another sentence for people.
+    pub fn with_detail(self, detail: impl Into<String>) -> Self {
+        Self {
+            detail: detail.into(),
+            ..self
+        }
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status

@@ -7,28 +7,29 @@ use std::net::IpAddr;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use maud::{html, Markup};
-use roster_domain::{InviteTerms, MemberStatus, Permission, Role, UserId};
+use roster_domain::{InviteTerms, MemberStatus, Permission, Role, Timestamp, UserId};
 use serde::Deserialize;
 
 use crate::http::{ClientIp, SignedIn};
 use crate::orgs::{invites, membership, Actor};
 use crate::pages::common::{
     confirm_button, confirmation_page, error_page, notice, notice_text, see_other, signed_in,
-    Confirmed,
+    Confirmed, PageForm,
 };
 use crate::pages::layout::{admin_page, Tab};
 use crate::AppState;
 
 /// `?notice=` after an action.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct NoticeQuery {
     pub notice: Option<String>,
+    /// The Users tab's page cursor.
+    pub after: Option<String>,
 }
 
 /// The role form.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct RoleForm {
     role: String,
 }
@@ -63,14 +64,12 @@ pub async fn users(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, Response> {
     let (signed_in, actor) = admin(&state, &headers, ip).await?;
-    render(
-        &state,
-        &signed_in,
-        &actor,
-        notice_text(query.notice.as_deref()),
-        None,
-    )
-    .await
+    let after = query.after.as_deref().and_then(|a| {
+        let (at, id) = a.split_once('.')?;
+        Some((Timestamp::from_millis(at.parse().ok()?), UserId::parse(id)?))
+    });
+    let done = notice_text(query.notice.as_deref());
+    render(&state, &signed_in, &actor, done, None, after).await
 }
 
 /// "+ Invite Users": makes a link and shows the Users tab with the link's dialog open.
@@ -96,7 +95,7 @@ pub async fn invite(
         dialog #invite-dialog open aria-labelledby="invite-title" {
             h2 #invite-title { "Invite users" }
             p { "Send this link to your teammates. Anyone holding it can join until "
-                (link.expires_at.to_rfc3339()) "; Reset Invite Links in Org Settings stops it earlier." }
+                (link.expires_at.to_display()) "; Reset Invite Links in Org Settings stops it earlier." }
             label for="invite-link" { "Invite link" }
             div.copy-row {
                 input #invite-link type="text" readonly value=(url);
@@ -105,8 +104,11 @@ pub async fn invite(
             form method="dialog" { button.secondary type="submit" { "Close" } }
         }
     };
-    render(&state, &signed_in, &actor, None, Some(dialog)).await
+    render(&state, &signed_in, &actor, None, Some(dialog), None).await
 }
+
+/// Active members shown per page of the Users tab.
+const USERS_PAGE: u32 = 100;
 
 async fn render(
     state: &AppState,
@@ -114,14 +116,35 @@ async fn render(
     actor: &Actor,
     done: Option<&str>,
     dialog: Option<Markup>,
+    after: Option<(Timestamp, UserId)>,
 ) -> Result<Response, Response> {
-    let members = membership::list(state, actor.org_id, None, None, 200)
+    // Everyone waiting is listed first (they need an answer); active members follow,
+    // a page at a time.
+    let waiting = membership::list(state, actor.org_id, Some(MemberStatus::Pending), None, 1000)
         .await
         .map_err(|e| error_page(e, Some(signed_in)))?;
-    let pending = members
-        .iter()
-        .filter(|m| m.status == MemberStatus::Pending)
-        .count();
+    let active = membership::list(
+        state,
+        actor.org_id,
+        Some(MemberStatus::Active),
+        after,
+        USERS_PAGE,
+    )
+    .await
+    .map_err(|e| error_page(e, Some(signed_in)))?;
+    let next = (active.len() == USERS_PAGE as usize)
+        .then(|| {
+            active
+                .last()
+                .map(|m| format!("{}.{}", m.joined_at.as_millis(), m.user.id))
+        })
+        .flatten();
+    let pending = waiting.len();
+    let members: Vec<_> = if after.is_some() {
+        active
+    } else {
+        waiting.into_iter().chain(active).collect()
+    };
 
     let body = html! {
         div.toolbar {
@@ -158,7 +181,7 @@ async fn render(
                                 }
                             }
                             td { span.badge.(m.status.as_str()) { (m.status.as_str()) } }
-                            td { (m.joined_at.to_rfc3339()) br; span.muted { "via " (m.joined_via.as_str().replace('_', " ")) } }
+                            td { (m.joined_at.to_display()) br; span.muted { "via " (m.joined_via.as_str().replace('_', " ")) } }
                             td {
                                 @if m.status == MemberStatus::Pending {
                                     form method="post" action={ "/admin/users/" (id) "/approve" } { button type="submit" { "Approve" } }
@@ -175,6 +198,9 @@ async fn render(
                     }
                 }
             }
+        }
+        @if let Some(next) = next {
+            p { a href={ "/admin/users?after=" (next) } { "Next page of members" } }
         }
         @if let Some(dialog) = dialog { (dialog) }
     };
@@ -245,7 +271,7 @@ pub async fn set_role(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<RoleForm>,
+    PageForm(form): PageForm<RoleForm>,
 ) -> Result<Response, Response> {
     let (signed_in, actor) = admin(&state, &headers, ip).await?;
     let user = target(&id, &signed_in)?;
@@ -267,7 +293,7 @@ pub async fn remove(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(confirmed): Form<Confirmed>,
+    PageForm(confirmed): PageForm<Confirmed>,
 ) -> Result<Response, Response> {
     let (signed_in, actor) = admin(&state, &headers, ip).await?;
     let user = target(&id, &signed_in)?;

@@ -42,7 +42,7 @@ pub async fn audit(
                 tbody {
                     @for e in &events {
                         tr {
-                            td { (e.at.to_rfc3339()) }
+                            td { (e.at.to_display()) }
                             td { (e.actor.as_ref().map_or("Roster", |(_, email)| email.as_str())) }
                             td { code { (e.action) } }
                             td { (e.target.as_ref().map_or("", |(_, email)| email.as_str())) }

@@ -4,13 +4,12 @@
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::accounts::{self, NewSession};
 use crate::http::{authenticate, clear_session_cookie, session_cookie, ApiError, ClientIp};
-use crate::pages::common::{error_page, see_other};
+use crate::pages::common::{error_page, see_other, PageForm};
 use crate::pages::layout::page;
 use crate::AppState;
 
@@ -38,7 +37,7 @@ pub struct LoginForm {
 }
 
 /// Query of the sign-up and sign-in pages.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct AuthQuery {
     reason: Option<String>,
     org: Option<String>,
@@ -48,8 +47,10 @@ pub struct AuthQuery {
 
 fn reason_text(reason: Option<&str>, org: Option<&str>) -> Option<String> {
     Some(match reason? {
-        "removed" => match org {
-            Some(org) => format!("You were removed from {org}."),
+        // The org's name comes from the URL: only something shaped like an org name
+        // is shown, so that a crafted link cannot put sentences into this notice.
+        "removed" => match org.and_then(|o| roster_domain::OrgName::parse(o).ok()) {
+            Some(org) => format!("You were removed from {}.", org.as_str()),
             None => "You were removed from your organization.".to_owned(),
         },
         "signed_out" => "You have signed out.".to_owned(),
@@ -60,10 +61,7 @@ fn reason_text(reason: Option<&str>, org: Option<&str>) -> Option<String> {
 }
 
 fn signup_form(form: &SignupForm, error: Option<&str>) -> Markup {
-    let login_href = match &form.invite {
-        Some(invite) => format!("/login?invite={invite}"),
-        None => "/login".to_owned(),
-    };
+    let login_href = with_invite("/login", form.invite.as_deref());
     html! {
         div.card {
             h1 { "Create your Roster account" }
@@ -91,10 +89,7 @@ fn login_form(
     notice: Option<&str>,
     error: Option<&str>,
 ) -> Markup {
-    let signup_href = match invite {
-        Some(invite) => format!("/signup?invite={invite}"),
-        None => "/signup".to_owned(),
-    };
+    let signup_href = with_invite("/signup", invite);
     html! {
         div.card {
             h1 { "Sign in to Roster" }
@@ -111,6 +106,19 @@ fn login_form(
             }
             p.muted { "No account yet? " a href=(signup_href) { "Sign up" } }
         }
+    }
+}
+
+/// `path?invite=…` with the token URL-encoded (it arrives from a query string).
+fn with_invite(path: &str, invite: Option<&str>) -> String {
+    match invite {
+        Some(invite) => format!(
+            "{path}?{}",
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("invite", invite)
+                .finish()
+        ),
+        None => path.to_owned(),
     }
 }
 
@@ -133,7 +141,7 @@ pub async fn signup_page(Query(query): Query<AuthQuery>) -> Markup {
 pub async fn signup_submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Form(form): Form<SignupForm>,
+    PageForm(form): PageForm<SignupForm>,
 ) -> Response {
     let attempt = async {
         state.limit_auth_attempt(ip)?;
@@ -167,7 +175,7 @@ pub async fn login_page(Query(query): Query<AuthQuery>) -> Markup {
 pub async fn login_submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Form(form): Form<LoginForm>,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let attempt = async {
         state.limit_auth_attempt(ip)?;

@@ -29,6 +29,7 @@ pub fn error_page(err: ApiError, signed_in: Option<&SignedIn>) -> Response {
         "forbidden" | "csrf" => "Not allowed",
         "not_found" => "Not found",
         "validation" => "Please check your input",
+        "not_pending" => "Not waiting for approval",
         "rate_limited" => "Too many attempts",
         _ => "Something went wrong",
     };
@@ -110,6 +111,44 @@ impl Confirmed {
     pub fn yes(&self) -> bool {
         self.confirm == "yes"
     }
+}
+
+/// A form body. A POST without one reads as the empty form (so a bare "Remove"
+/// leads to the confirmation page); a malformed one gets an error page, never the
+/// framework's text.
+pub struct PageForm<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for PageForm<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Default,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::FormRejection;
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(Self(value)),
+            Err(FormRejection::InvalidFormContentType(_)) => Ok(Self(T::default())),
+            Err(rejection) => {
+                let status = match rejection.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                let err = ApiError::new(
+                    status,
+                    "validation",
+                    "The form was incomplete or malformed. Go back and try again.",
+                );
+                Err(error_page(err, None))
+            }
+        }
+    }
+}
+
+/// The page for addresses that lead nowhere.
+pub async fn not_found() -> Response {
+    error_page(ApiError::not_found(), None)
 }
 
 /// Redirect after a successful POST.

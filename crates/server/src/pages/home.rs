@@ -51,7 +51,7 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<R
                         thead { tr { th { "Name" } th { "Registered" } } }
                         tbody {
                             @for cluster in &clusters {
-                                tr { td { (cluster.name) } td { (cluster.registered_at.to_rfc3339()) } }
+                                tr { td { (cluster.name) } td { (cluster.registered_at.to_display()) } }
                             }
                         }
                     }

@@ -33,7 +33,7 @@ pub async fn landing(
     let body = html! {
         div.card {
             h1 { "Join " (org_name) }
-            p.muted { "This invite link works until " (link.expires_at.to_rfc3339()) "." }
+            p.muted { "This invite link works until " (link.expires_at.to_display()) "." }
             @match &viewer {
                 None => {
                     p { "Create an account or sign in to join " strong { (org_name) } "." }

@@ -3,7 +3,6 @@
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use maud::{html, Markup};
 use roster_domain::Permission;
 use serde::Deserialize;
@@ -12,12 +11,12 @@ use crate::http::{ClientIp, SignedIn};
 use crate::keys;
 use crate::orgs::Actor;
 use crate::pages::admin::NoticeQuery;
-use crate::pages::common::{error_page, notice, notice_text, see_other, signed_in};
+use crate::pages::common::{error_page, notice, notice_text, see_other, signed_in, PageForm};
 use crate::pages::layout::page;
 use crate::AppState;
 
 /// The new-key form.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct NewKeyForm {
     #[serde(default)]
     description: String,
@@ -60,7 +59,7 @@ pub async fn create(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Form(form): Form<NewKeyForm>,
+    PageForm(form): PageForm<NewKeyForm>,
 ) -> Result<Response, Response> {
     let (signed_in, actor) = member(&state, &headers, ip).await?;
     let description =
@@ -129,8 +128,8 @@ async fn render(
                                 tr {
                                     td { (k.description) }
                                     td { code { (k.prefix) "…" } }
-                                    td { (k.created_at.to_rfc3339()) }
-                                    td { (k.last_used_at.map_or_else(|| "never".to_owned(), |t| t.to_rfc3339())) }
+                                    td { (k.created_at.to_display()) }
+                                    td { (k.last_used_at.map_or_else(|| "never".to_owned(), |t| t.to_display())) }
                                     td {
                                         form method="post" action={ "/settings/api-keys/" (k.id) "/delete" } {
                                             button.secondary type="submit" { "Delete" }

@@ -13,7 +13,7 @@ use crate::AppState;
 mod admin;
 mod audit;
 mod auth;
-mod common;
+pub mod common;
 mod home;
 mod invite;
 mod keys;

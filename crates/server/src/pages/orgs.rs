@@ -3,19 +3,18 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use maud::{html, Markup};
 use roster_domain::{MemberStatus, OrgName};
 use serde::Deserialize;
 
 use crate::http::ClientIp;
 use crate::orgs::{self, Actor};
-use crate::pages::common::{error_page, see_other, signed_in};
+use crate::pages::common::{error_page, see_other, signed_in, PageForm};
 use crate::pages::layout::page;
 use crate::AppState;
 
 /// Fields of the new-org form.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct NewOrgForm {
     #[serde(default)]
     name: String,
@@ -58,7 +57,7 @@ pub async fn create(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Form(form): Form<NewOrgForm>,
+    PageForm(form): PageForm<NewOrgForm>,
 ) -> Result<Response, Response> {
     let signed_in = signed_in(&state, &headers).await?;
     let refused = |status: StatusCode, message: &str| {

@@ -5,7 +5,6 @@
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use maud::html;
 use roster_domain::OrgName;
 use serde::Deserialize;
@@ -15,18 +14,19 @@ use crate::orgs::{self, invites};
 use crate::pages::admin::{admin, NoticeQuery};
 use crate::pages::common::{
     confirm_button, confirmation_page, error_page, notice, notice_text, see_other, Confirmed,
+    PageForm,
 };
 use crate::pages::layout::{admin_page, Tab};
 use crate::AppState;
 
 /// The approvals form: `on` or `off`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct ApprovalsForm {
     approvals: String,
 }
 
 /// The rename form.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct NameForm {
     name: String,
 }
@@ -103,8 +103,8 @@ pub async fn settings(
                         tbody {
                             @for link in &links {
                                 tr {
-                                    td { (link.created_at.to_rfc3339()) }
-                                    td { (link.expires_at.to_rfc3339()) }
+                                    td { (link.created_at.to_display()) }
+                                    td { (link.expires_at.to_display()) }
                                     td { (link.uses) @if let Some(max) = link.max_uses { " of " (max) } }
                                     td {
                                         form method="post" action={ "/admin/settings/links/" (link.id) "/revoke" } {
@@ -127,7 +127,7 @@ pub async fn approvals(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Form(form): Form<ApprovalsForm>,
+    PageForm(form): PageForm<ApprovalsForm>,
 ) -> Result<Response, Response> {
     let (signed_in, actor) = admin(&state, &headers, ip).await?;
     let enabled = match form.approvals.as_str() {
@@ -151,7 +151,7 @@ pub async fn rename(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Form(form): Form<NameForm>,
+    PageForm(form): PageForm<NameForm>,
 ) -> Result<Response, Response> {
     let (signed_in, actor) = admin(&state, &headers, ip).await?;
     let name = OrgName::parse(&form.name)
@@ -167,7 +167,7 @@ pub async fn reset_links(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Form(confirmed): Form<Confirmed>,
+    PageForm(confirmed): PageForm<Confirmed>,
 ) -> Result<Response, Response> {
     let (signed_in, actor) = admin(&state, &headers, ip).await?;
     if !confirmed.yes() {
