@@ -63,6 +63,31 @@ pub struct ServeArgs {
     #[arg(long, env = "ROSTER_AUTH_ATTEMPTS_PER_MINUTE", default_value_t = 20)]
     pub auth_attempts_per_minute: u32,
 
+    /// Client id of an OpenID Connect provider: turns on "Sign in with …".
+    #[arg(long, env = "ROSTER_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+
+    /// The provider's client secret. Prefer the variable or a file to the flag.
+    #[arg(long, env = "ROSTER_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+
+    /// A file holding the provider's client secret.
+    #[arg(long, env = "ROSTER_OIDC_CLIENT_SECRET_FILE")]
+    pub oidc_client_secret_file: Option<PathBuf>,
+
+    /// The provider's issuer URL (default: Google, https://accounts.google.com).
+    #[arg(
+        long,
+        env = "ROSTER_OIDC_ISSUER",
+        default_value = "https://accounts.google.com"
+    )]
+    pub oidc_issuer: Url,
+
+    /// What the buttons call the provider (default: Google for Google's issuer,
+    /// otherwise "single sign-on").
+    #[arg(long, env = "ROSTER_OIDC_LABEL")]
+    pub oidc_label: Option<String>,
+
     /// Log format.
     #[arg(long, env = "ROSTER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use clap::Parser;
 use roster_domain::Secret;
-use roster_server::{AppState, ServerConfig, SignupMode};
+use roster_server::{AppState, OidcProvider, SecretString, ServerConfig, SignupMode};
 use roster_store::Store;
 use tokio::net::TcpListener;
 
@@ -76,6 +76,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.sessions.idle_timeout = args.session_idle_timeout.into();
     config.sessions.absolute_lifetime = args.session_lifetime.into();
     config.auth_attempts_per_minute = args.auth_attempts_per_minute;
+    config.oidc = oidc_provider(&args)?.into_iter().collect();
     let state = AppState::new(store.clone(), config.clone());
     arm_setup_link(&state, &store, &config).await?;
 
@@ -87,6 +88,36 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The OpenID Connect provider of the flags, if a client id is given.
+fn oidc_provider(args: &ServeArgs) -> anyhow::Result<Option<OidcProvider>> {
+    let Some(client_id) = args.oidc_client_id.clone() else {
+        return Ok(None);
+    };
+    let secret = match (&args.oidc_client_secret, &args.oidc_client_secret_file) {
+        (Some(secret), _) => secret.clone(),
+        (None, Some(file)) => std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read the OIDC client secret from {}", file.display()))?
+            .trim()
+            .to_owned(),
+        (None, None) => {
+            anyhow::bail!("--oidc-client-id needs a client secret (ROSTER_OIDC_CLIENT_SECRET)")
+        }
+    };
+    let google = args.oidc_issuer.host_str() == Some("accounts.google.com");
+    let provider = OidcProvider {
+        name: if google { "google" } else { "sso" }.to_owned(),
+        label: args
+            .oidc_label
+            .clone()
+            .unwrap_or_else(|| if google { "Google" } else { "single sign-on" }.to_owned()),
+        issuer: args.oidc_issuer.clone(),
+        client_id,
+        client_secret: SecretString::new(secret),
+    };
+    tracing::info!(provider = %provider.name, issuer = %provider.issuer, "sign-in with openid connect enabled");
+    Ok(Some(provider))
 }
 
 /// On an empty invite-only instance, prints the one-time link that creates the first

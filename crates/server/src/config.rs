@@ -17,6 +17,43 @@ pub enum SignupMode {
     InviteOnly,
 }
 
+/// A secret setting (such as an OIDC client secret): never shown by `Debug`.
+#[derive(Clone)]
+pub struct SecretString(String);
+
+impl SecretString {
+    /// Wraps a secret.
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
+    /// The secret itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// An OpenID Connect provider people may sign in with.
+#[derive(Debug, Clone)]
+pub struct OidcProvider {
+    /// Short name used in URLs (`/auth/oidc/{name}/…`), e.g. `google`.
+    pub name: String,
+    /// What the buttons say after "Sign in with", e.g. `Google`.
+    pub label: String,
+    /// The issuer URL (discovery document at `/.well-known/openid-configuration`).
+    pub issuer: Url,
+    /// The client id registered at the provider.
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: SecretString,
+}
+
 /// Everything the server needs to know besides the database.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -32,6 +69,8 @@ pub struct ServerConfig {
     pub hashing_concurrency: usize,
     /// Longest time a request may take before it is answered 408.
     pub request_timeout: Duration,
+    /// OpenID Connect providers, in the order the pages show them.
+    pub oidc: Vec<OidcProvider>,
 }
 
 impl ServerConfig {
@@ -44,6 +83,7 @@ impl ServerConfig {
             auth_attempts_per_minute: 20,
             hashing_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             request_timeout: Duration::from_secs(30),
+            oidc: Vec::new(),
         }
     }
 

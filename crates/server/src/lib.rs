@@ -12,11 +12,12 @@ pub mod clusters;
 mod config;
 pub mod http;
 pub mod keys;
+pub mod oidc;
 pub mod orgs;
 mod pages;
 mod state;
 mod telemetry;
 
 pub use app::router;
-pub use config::{ServerConfig, SignupMode};
+pub use config::{OidcProvider, SecretString, ServerConfig, SignupMode};
 pub use state::AppState;

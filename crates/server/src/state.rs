@@ -28,6 +28,7 @@ struct Inner {
     identities: IdentityCache,
     cluster_orgs: quick_cache::sync::Cache<String, (u64, Option<OrgId>)>,
     open_streams: Arc<OpenStreams>,
+    oidc_providers: crate::oidc::Providers,
 }
 
 /// Resolved credentials by `s`/`k` + hash (see `http::auth`).
@@ -54,6 +55,7 @@ impl AppState {
             identities: IdentityCache::new(100_000),
             cluster_orgs: quick_cache::sync::Cache::new(100_000),
             open_streams: Arc::default(),
+            oidc_providers: crate::oidc::Providers::default(),
         }))
     }
 
@@ -75,6 +77,11 @@ impl AppState {
     /// Event streams open per credential.
     pub fn open_streams(&self) -> &Arc<OpenStreams> {
         &self.0.open_streams
+    }
+
+    /// Discovered OpenID Connect providers.
+    pub fn oidc_providers(&self) -> &crate::oidc::Providers {
+        &self.0.oidc_providers
     }
 
     /// The settings.

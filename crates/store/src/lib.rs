@@ -17,6 +17,7 @@ pub mod clusters;
 mod db;
 pub mod deploy_keys;
 mod error;
+pub mod identities;
 pub mod invites;
 pub mod members;
 pub mod orgs;

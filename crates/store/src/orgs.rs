@@ -35,6 +35,20 @@ pub async fn find(conn: &mut AnyConnection, id: OrgId) -> Result<Option<Org>, St
     row.map(|row| org_from_row(&row)).transpose()
 }
 
+/// The org with this Workspace domain, if any.
+pub async fn find_by_domain(
+    conn: &mut AnyConnection,
+    domain: &str,
+) -> Result<Option<Org>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM orgs o WHERE o.workspace_domain = $1"
+    ))
+    .bind(domain)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|row| org_from_row(&row)).transpose()
+}
+
 /// Takes the org's row lock for the rest of the transaction, so that changes to its
 /// members happen one after the other. `false` when the org no longer exists.
 pub async fn lock(conn: &mut AnyConnection, id: OrgId) -> Result<bool, StoreError> {

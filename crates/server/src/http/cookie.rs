@@ -36,12 +36,43 @@ pub fn clear_session_cookie(config: &ServerConfig) -> HeaderValue {
 
 /// The session id presented in the `Cookie` header, if any looks like one.
 pub fn session_secret(headers: &HeaderMap) -> Option<Secret> {
+    cookie_values(headers, SESSION_COOKIE).find_map(Secret::from_presented)
+}
+
+/// Every value of the cookie `name` in the `Cookie` header.
+pub fn cookie_values<'a>(
+    headers: &'a HeaderMap,
+    name: &'a str,
+) -> impl Iterator<Item = &'a str> + 'a {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(name, _)| *name == SESSION_COOKIE)
-        .find_map(|(_, value)| Secret::from_presented(value))
+        .filter(move |(n, _)| *n == name)
+        .map(|(_, value)| value)
+}
+
+/// Name of the cookie that binds an OpenID Connect sign-in to the browser that
+/// started it.
+pub const OIDC_COOKIE: &str = "roster_oidc";
+
+/// `Set-Cookie` for the state of a sign-in under way (10 minutes, callback path only).
+pub fn oidc_cookie(config: &ServerConfig, state: &Secret) -> HeaderValue {
+    let secure = if config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let value = format!(
+        "{OIDC_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/auth/oidc; Max-Age=600{secure}",
+        state.expose()
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// `Set-Cookie` that removes the sign-in state cookie.
+pub fn clear_oidc_cookie() -> HeaderValue {
+    HeaderValue::from_static("roster_oidc=; HttpOnly; SameSite=Lax; Path=/auth/oidc; Max-Age=0")
 }

@@ -8,6 +8,9 @@ mod extract;
 pub mod middleware;
 
 pub use auth::{authenticate, ActiveMember, Credential, CurrentUser, SignedIn, API_KEY_PREFIX};
-pub use cookie::{clear_session_cookie, session_cookie, session_secret, SESSION_COOKIE};
+pub use cookie::{
+    clear_oidc_cookie, clear_session_cookie, cookie_values, oidc_cookie, session_cookie,
+    session_secret, OIDC_COOKIE, SESSION_COOKIE,
+};
 pub use error::{ApiError, FieldError};
 pub use extract::{ApiJson, ClientIp};

@@ -12,7 +12,7 @@ use roster_domain::{allows, JoinPath, MemberStatus, Org, OrgId, OrgName, Permiss
 use roster_store::audit::AuditEvent;
 use roster_store::members::Member;
 use roster_store::{
-    api_keys, audit, deploy_keys, members, orgs, users, Connection, StoreError, Tx,
+    api_keys, audit, deploy_keys, identities, members, orgs, users, Connection, StoreError, Tx,
 };
 use serde_json::Value;
 
@@ -116,7 +116,7 @@ pub async fn create(
 ) -> Result<Org, ApiError> {
     refuse_if_in_org(signed_in.membership.as_ref().map(|m| m.status))?;
     let now = state.clock().now();
-    let org = Org {
+    let mut org = Org {
         id: OrgId::generate(),
         name,
         workspace_domain: None,
@@ -127,6 +127,17 @@ pub async fn create(
 
     let mut tx = state.store().begin().await?;
     users::lock(tx.conn(), actor.user.id).await?;
+    // Someone who signed in with a Google Workspace account creates that domain's
+    // org, or joins it when it exists already.
+    org.workspace_domain = identities::workspace_domain(tx.conn(), actor.user.id).await?;
+    if let Some(domain) = &org.workspace_domain {
+        if let Some(existing) =
+            crate::oidc::join_by_domain(&mut tx, &actor.user, domain, ip, now).await?
+        {
+            tx.commit().await?;
+            return Ok(existing);
+        }
+    }
     orgs::insert(tx.conn(), &org).await.map_err(|e| match e {
         StoreError::Duplicate => ApiError::org_name_taken(),
         other => other.into(),

@@ -11,7 +11,8 @@ use crate::accounts::{self, NewSession};
 use crate::http::{authenticate, clear_session_cookie, session_cookie, ApiError, ClientIp};
 use crate::pages::common::{error_page, see_other, PageForm};
 use crate::pages::layout::page;
-use crate::AppState;
+use crate::pages::oidc;
+use crate::{AppState, ServerConfig};
 
 /// Fields of the sign-up form.
 #[derive(Deserialize, Default)]
@@ -60,8 +61,8 @@ fn reason_text(reason: Option<&str>, org: Option<&str>) -> Option<String> {
     })
 }
 
-fn signup_form(form: &SignupForm, error: Option<&str>) -> Markup {
-    let login_href = with_invite("/login", form.invite.as_deref());
+fn signup_form(config: &ServerConfig, form: &SignupForm, error: Option<&str>) -> Markup {
+    let login_href = with_invite_opt("/login", form.invite.as_deref());
     html! {
         div.card {
             h1 { "Create your Roster account" }
@@ -78,18 +79,20 @@ fn signup_form(form: &SignupForm, error: Option<&str>) -> Markup {
                 input #password type="password" name="password" autocomplete="new-password" minlength="8" maxlength="128" required;
                 button type="submit" { "Sign up" }
             }
+            (oidc::buttons(config, "signup", form.invite.as_deref()))
             p.muted { "Already have an account? " a href=(login_href) { "Sign in" } }
         }
     }
 }
 
 fn login_form(
+    config: &ServerConfig,
     email: &str,
     invite: Option<&str>,
     notice: Option<&str>,
     error: Option<&str>,
 ) -> Markup {
-    let signup_href = with_invite("/signup", invite);
+    let signup_href = with_invite_opt("/signup", invite);
     html! {
         div.card {
             h1 { "Sign in to Roster" }
@@ -104,13 +107,20 @@ fn login_form(
                 input #password type="password" name="password" autocomplete="current-password" required;
                 button type="submit" { "Sign in" }
             }
+            (oidc::buttons(config, "login", invite))
             p.muted { "No account yet? " a href=(signup_href) { "Sign up" } }
         }
     }
 }
 
-/// `path?invite=…` with the token URL-encoded (it arrives from a query string).
-fn with_invite(path: &str, invite: Option<&str>) -> String {
+/// `path?invite=…` with the token URL-encoded.
+pub fn with_invite(path: &str, invite: &str) -> String {
+    with_invite_opt(path, Some(invite))
+}
+
+/// `path?invite=…` with the token URL-encoded (it arrives from a query string), or
+/// `path` without a token.
+pub fn with_invite_opt(path: &str, invite: Option<&str>) -> String {
     match invite {
         Some(invite) => format!(
             "{path}?{}",
@@ -128,13 +138,13 @@ fn signed_in_redirect(state: &AppState, session: &NewSession) -> Response {
 }
 
 /// The sign-up form.
-pub async fn signup_page(Query(query): Query<AuthQuery>) -> Markup {
+pub async fn signup_page(State(state): State<AppState>, Query(query): Query<AuthQuery>) -> Markup {
     let form = SignupForm {
         setup: query.setup,
         invite: query.invite,
         ..SignupForm::default()
     };
-    page("Sign up", None, signup_form(&form, None))
+    page("Sign up", None, signup_form(state.config(), &form, None))
 }
 
 /// Handles the sign-up form.
@@ -158,16 +168,22 @@ pub async fn signup_submit(
         Ok(session) => signed_in_redirect(&state, &session),
         Err(err) if err.code() == "invite_invalid" => error_page(err, None),
         Err(err) => {
-            let body = signup_form(&form, Some(err.detail()));
+            let body = signup_form(state.config(), &form, Some(err.detail()));
             (err.status(), page("Sign up", None, body)).into_response()
         }
     }
 }
 
 /// The sign-in form, with a notice for `?reason=`.
-pub async fn login_page(Query(query): Query<AuthQuery>) -> Markup {
+pub async fn login_page(State(state): State<AppState>, Query(query): Query<AuthQuery>) -> Markup {
     let notice = reason_text(query.reason.as_deref(), query.org.as_deref());
-    let body = login_form("", query.invite.as_deref(), notice.as_deref(), None);
+    let body = login_form(
+        state.config(),
+        "",
+        query.invite.as_deref(),
+        notice.as_deref(),
+        None,
+    );
     page("Sign in", None, body)
 }
 
@@ -189,6 +205,7 @@ pub async fn login_submit(
         }
         Err(err) => {
             let body = login_form(
+                state.config(),
                 &form.email,
                 form.invite.as_deref(),
                 None,

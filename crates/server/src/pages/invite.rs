@@ -8,8 +8,10 @@ use maud::html;
 
 use crate::http::{authenticate, ClientIp};
 use crate::orgs::invites;
+use crate::pages::auth::with_invite;
 use crate::pages::common::{error_page, see_other, signed_in};
 use crate::pages::layout::page;
+use crate::pages::oidc;
 use crate::AppState;
 
 /// The invite landing page.
@@ -38,10 +40,11 @@ pub async fn landing(
                 None => {
                     p { "Create an account or sign in to join " strong { (org_name) } "." }
                     p {
-                        a.button href={ "/signup?invite=" (token) } { "Sign up with email" }
+                        a.button href=(with_invite("/signup", &token)) { "Sign up with email" }
                         " "
-                        a.button href={ "/login?invite=" (token) } { "Sign in" }
+                        a.button href=(with_invite("/login", &token)) { "Sign in" }
                     }
+                    (oidc::buttons(state.config(), "signup", Some(&token)))
                     @if let Some(domain) = &org.workspace_domain {
                         p.muted { "People with a Google Workspace account at " (domain) " can use this link too." }
                     }

@@ -18,6 +18,7 @@ mod home;
 mod invite;
 mod keys;
 mod layout;
+mod oidc;
 mod orgs;
 mod settings;
 
@@ -28,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/signup", get(auth::signup_page).post(auth::signup_submit))
         .route("/login", get(auth::login_page).post(auth::login_submit))
         .route("/logout", post(auth::logout_submit))
+        .route("/auth/oidc/{provider}/start", get(oidc::start))
+        .route("/auth/oidc/{provider}/callback", get(oidc::callback))
         .route("/invite/{token}", get(invite::landing))
         .route("/invite/{token}/accept", post(invite::accept))
         .route("/orgs/new", get(orgs::new_page).post(orgs::create))

@@ -11,6 +11,7 @@ mod hardening;
 mod isolation;
 mod multi_process;
 mod nginx;
+mod oidc;
 mod protections;
 mod sessions;
 mod sharing;

@@ -124,6 +124,30 @@ impl TestApp {
         dir: Option<tempfile::TempDir>,
         adjust: impl FnOnce(&mut ServerConfig),
     ) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        Self::serve(db, url, dir, listener, adjust).await
+    }
+
+    /// A server on an address already bound (so that an identity provider can be
+    /// told the callback address before the server's settings are made).
+    pub async fn spawn_on_listener(
+        db: Db,
+        listener: tokio::net::TcpListener,
+        adjust: impl FnOnce(&mut ServerConfig),
+    ) -> Self {
+        let (url, dir) = fresh_database(db).await;
+        Self::serve(db, url, dir, listener, adjust).await
+    }
+
+    async fn serve(
+        db: Db,
+        url: String,
+        dir: Option<tempfile::TempDir>,
+        listener: tokio::net::TcpListener,
+        adjust: impl FnOnce(&mut ServerConfig),
+    ) -> Self {
         // Errors the server logs (the causes behind a 500) show up in failing tests.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
@@ -131,9 +155,7 @@ impl TestApp {
             .try_init();
         let store = Store::connect(&url, 8).await.expect("connect");
         store.migrate().await.expect("migrate");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+
         let addr = listener.local_addr().expect("addr");
 
         let mut config = ServerConfig::new(format!("http://{addr}").parse().expect("url"));
