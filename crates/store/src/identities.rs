@@ -18,8 +18,6 @@ pub struct PendingLogin {
     pub nonce: String,
     /// `signup` or `login`.
     pub intent: String,
-    /// An invite link's token to join through, if any.
-    pub invite_token: Option<String>,
     /// When it started.
     pub created_at: Timestamp,
 }
@@ -104,15 +102,14 @@ pub async fn start_login(
     login: &PendingLogin,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO oidc_logins (state_hash, provider, pkce_verifier, nonce, intent, invite_token, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO oidc_logins (state_hash, provider, pkce_verifier, nonce, intent, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(state.as_str())
     .bind(&login.provider)
     .bind(&login.pkce_verifier)
     .bind(&login.nonce)
     .bind(&login.intent)
-    .bind(login.invite_token.as_deref())
     .bind(login.created_at.as_millis())
     .execute(conn)
     .await?;
@@ -125,7 +122,7 @@ pub async fn take_login(
     state: &SecretHash,
 ) -> Result<Option<PendingLogin>, StoreError> {
     let row = sqlx::query(
-        "SELECT provider, pkce_verifier, nonce, intent, invite_token, created_at FROM oidc_logins WHERE state_hash = $1",
+        "SELECT provider, pkce_verifier, nonce, intent, created_at FROM oidc_logins WHERE state_hash = $1",
     )
     .bind(state.as_str())
     .fetch_optional(&mut *conn)
@@ -145,7 +142,6 @@ pub async fn take_login(
         pkce_verifier: row.try_get("pkce_verifier")?,
         nonce: row.try_get("nonce")?,
         intent: row.try_get("intent")?,
-        invite_token: row.try_get("invite_token")?,
         created_at: Timestamp::from_millis(row.try_get("created_at")?),
     }))
 }

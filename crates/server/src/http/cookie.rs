@@ -76,3 +76,28 @@ pub fn oidc_cookie(config: &ServerConfig, state: &Secret) -> HeaderValue {
 pub fn clear_oidc_cookie() -> HeaderValue {
     HeaderValue::from_static("roster_oidc=; HttpOnly; SameSite=Lax; Path=/auth/oidc; Max-Age=0")
 }
+
+/// Name of the cookie carrying the invite link a sign-in came from, so that the
+/// invite page can ask "Join ORG?" afterwards (the token never enters the database).
+pub const OIDC_INVITE_COOKIE: &str = "roster_oidc_invite";
+
+/// `Set-Cookie` for the invite token of a sign-in under way.
+pub fn oidc_invite_cookie(config: &ServerConfig, token: &Secret) -> HeaderValue {
+    let secure = if config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let value = format!(
+        "{OIDC_INVITE_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/auth/oidc; Max-Age=600{secure}",
+        token.expose()
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// `Set-Cookie` that removes the invite cookie.
+pub fn clear_oidc_invite_cookie() -> HeaderValue {
+    HeaderValue::from_static(
+        "roster_oidc_invite=; HttpOnly; SameSite=Lax; Path=/auth/oidc; Max-Age=0",
+    )
+}

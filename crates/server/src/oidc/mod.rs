@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
@@ -45,10 +45,18 @@ type Discovered = CoreClient<
     EndpointMaybeSet,
 >;
 
-/// Discovered providers, by name; discovery happens at first use and is retried
-/// after a failure.
+/// Discovered providers, by name, with when they were discovered. Discovery happens
+/// at first use, again after an hour (providers rotate their signing keys), and
+/// again when an ID token does not verify against the keys known (at most once a
+/// minute).
 #[derive(Default)]
-pub struct Providers(Mutex<HashMap<String, Arc<Discovered>>>);
+pub struct Providers(Mutex<HashMap<String, (Arc<Discovered>, Instant)>>);
+
+/// How long discovered metadata and keys are trusted.
+const DISCOVERY_TTL: Duration = Duration::from_secs(3600);
+
+/// The least time between two discoveries forced by unverifiable tokens.
+const REDISCOVERY_PAUSE: Duration = Duration::from_secs(60);
 
 fn http_client() -> Result<openidconnect::reqwest::Client, ApiError> {
     // No redirects: a provider must not be able to point Roster at other addresses.
@@ -77,10 +85,21 @@ fn provider_config<'a>(state: &'a AppState, name: &str) -> Result<&'a OidcProvid
         .ok_or_else(ApiError::not_found)
 }
 
-async fn client(state: &AppState, provider: &OidcProvider) -> Result<Arc<Discovered>, ApiError> {
+async fn client(
+    state: &AppState,
+    provider: &OidcProvider,
+    refresh: bool,
+) -> Result<Arc<Discovered>, ApiError> {
     let mut known = state.oidc_providers().0.lock().await;
-    if let Some(client) = known.get(&provider.name) {
-        return Ok(Arc::clone(client));
+    if let Some((client, at)) = known.get(&provider.name) {
+        let fresh_enough = if refresh {
+            at.elapsed() < REDISCOVERY_PAUSE
+        } else {
+            at.elapsed() < DISCOVERY_TTL
+        };
+        if fresh_enough {
+            return Ok(Arc::clone(client));
+        }
     }
     let issuer = IssuerUrl::new(provider.issuer.to_string().trim_end_matches('/').to_owned())
         .map_err(ApiError::internal)?;
@@ -109,7 +128,7 @@ async fn client(state: &AppState, provider: &OidcProvider) -> Result<Arc<Discove
     )
     .set_redirect_uri(redirect);
     let client = Arc::new(client);
-    known.insert(provider.name.clone(), Arc::clone(&client));
+    known.insert(provider.name.clone(), (Arc::clone(&client), Instant::now()));
     Ok(client)
 }
 
@@ -120,10 +139,9 @@ pub async fn start(
     state: &AppState,
     name: &str,
     intent: &str,
-    invite: Option<String>,
 ) -> Result<(String, Secret), ApiError> {
     let provider = provider_config(state, name)?;
-    let client = client(state, provider).await?;
+    let client = client(state, provider, false).await?;
     let intent = if intent == "signup" {
         "signup"
     } else {
@@ -149,7 +167,6 @@ pub async fn start(
         pkce_verifier: verifier.secret().clone(),
         nonce: nonce.secret().clone(),
         intent: intent.to_owned(),
-        invite_token: invite.filter(|i| !i.is_empty()),
         created_at: now,
     };
     let mut tx = state.store().begin().await?;
@@ -172,6 +189,7 @@ pub async fn finish(
     code: &str,
     returned_state: &str,
     cookie_state: Option<&str>,
+    invite: Option<&str>,
     ip: IpAddr,
 ) -> Result<NewSession, ApiError> {
     let provider = provider_config(state, name)?;
@@ -194,8 +212,8 @@ pub async fn finish(
         return Err(expired());
     }
 
-    let client = client(state, provider).await?;
-    let token = client
+    let discovered = client(state, provider, false).await?;
+    let token = discovered
         .exchange_code(AuthorizationCode::new(code.to_owned()))
         .map_err(ApiError::internal)?
         .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier.clone()))
@@ -208,25 +226,48 @@ pub async fn finish(
     let id_token = token
         .id_token()
         .ok_or_else(|| refusal("The sign-in provider sent no ID token."))?;
-    let verified = id_token
-        .claims(
-            &client.id_token_verifier(),
-            &Nonce::new(pending.nonce.clone()),
-        )
-        .map_err(|e| {
-            tracing::warn!(provider = %provider.name, error = %e, "oidc id token refused");
-            refusal("The sign-in provider's answer could not be verified.")
+    let nonce = Nonce::new(pending.nonce.clone());
+    let verified = match id_token.claims(&discovered.id_token_verifier(), &nonce) {
+        Ok(claims) => claims.clone(),
+        Err(first) => {
+            // Perhaps the provider rotated its keys since discovery: look again, once.
+            tracing::info!(provider = %provider.name, error = %first, "oidc id token did not verify; rediscovering keys");
+            let fresh = client(state, provider, true).await?;
+            let retried = id_token.claims(&fresh.id_token_verifier(), &nonce).cloned();
+            retried.map_err(|e| {
+                tracing::warn!(provider = %provider.name, error = %e, "oidc id token refused");
+                refusal("The sign-in provider's answer could not be verified.")
+            })?
+        }
+    };
+    let person =
+        claims::Person::from_verified(&verified, &id_token.to_string()).inspect_err(|e| {
+            tracing::info!(provider = %provider.name, reason = e.detail(), "oidc sign-in refused");
         })?;
-    let person = claims::Person::from_verified(verified, &id_token.to_string())?;
+    let invite_usable = match invite {
+        Some(token) => invites::lookup(state, token).await.is_ok(),
+        None => false,
+    };
 
     let mut tx = state.store().begin().await?;
-    let user = account(state, &mut tx, &person, &pending, now).await?;
+    let user = account(state, &mut tx, &person, invite_usable, now)
+        .await
+        .inspect_err(|e| {
+            tracing::info!(provider = %provider.name, reason = e.detail(), "oidc sign-in refused");
+        })?;
+    // The Workspace domain counts only when it is the domain of the account's own
+    // email (which an identity cannot change by changing its email at the provider).
+    let domain = person
+        .workspace_domain
+        .as_deref()
+        .filter(|d| *d == user.email.domain());
+    identities::set_workspace_domain(tx.conn(), &person.issuer, &person.subject, domain).await?;
     let secret = Secret::generate();
     sessions::insert(tx.conn(), &secret.hash(), user.id, now).await?;
-    if members::of_user(tx.conn(), user.id).await?.is_none() {
-        if let Some(token) = &pending.invite_token {
-            invites::join_in(&mut tx, token, &user, ip, now).await?;
-        } else if let Some(domain) = &person.workspace_domain {
+    // Someone who came with an invite link decides on the invite page, with an
+    // explicit POST; only without one does their Workspace domain place them.
+    if invite.is_none() && members::of_user(tx.conn(), user.id).await?.is_none() {
+        if let Some(domain) = domain {
             join_by_domain(&mut tx, &user, domain, ip, now).await?;
         }
     }
@@ -241,17 +282,10 @@ async fn account(
     state: &AppState,
     tx: &mut Tx,
     person: &claims::Person,
-    pending: &PendingLogin,
+    invite_usable: bool,
     now: roster_domain::Timestamp,
 ) -> Result<User, ApiError> {
     if let Some(user) = identities::find(tx.conn(), &person.issuer, &person.subject).await? {
-        identities::set_workspace_domain(
-            tx.conn(),
-            &person.issuer,
-            &person.subject,
-            person.workspace_domain.as_deref(),
-        )
-        .await?;
         return Ok(user);
     }
     if users::find_by_email(tx.conn(), &person.email)
@@ -262,12 +296,12 @@ async fn account(
             StatusCode::CONFLICT,
             "email_taken",
             format!(
-                "An account with {} exists already, and it is not tied to this sign-in. Sign in with your password instead.",
+                "An account with {} exists already, and it is not tied to this sign-in. Sign in the way that account was made (with its password), or ask an admin.",
                 person.email
             ),
         ));
     }
-    if state.config().signup == SignupMode::InviteOnly && pending.invite_token.is_none() {
+    if state.config().signup == SignupMode::InviteOnly && !invite_usable {
         let domain_org = match &person.workspace_domain {
             Some(domain) => orgs::find_by_domain(tx.conn(), domain).await?,
             None => None,

@@ -30,6 +30,9 @@ pub fn error_page(err: ApiError, signed_in: Option<&SignedIn>) -> Response {
         "not_found" => "Not found",
         "validation" => "Please check your input",
         "not_pending" => "Not waiting for approval",
+        "email_taken" => "This email has an account already",
+        "oidc_refused" => "Sign-in refused",
+        "oidc_unavailable" => "Sign-in provider unavailable",
         "rate_limited" => "Too many attempts",
         _ => "Something went wrong",
     };

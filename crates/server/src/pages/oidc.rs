@@ -3,12 +3,14 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maud::{html, Markup};
+use roster_domain::Secret;
 use serde::Deserialize;
 
 use crate::http::{
-    clear_oidc_cookie, cookie_values, oidc_cookie, session_cookie, ClientIp, OIDC_COOKIE,
+    clear_oidc_cookie, clear_oidc_invite_cookie, cookie_values, oidc_cookie, oidc_invite_cookie,
+    session_cookie, ClientIp, OIDC_COOKIE, OIDC_INVITE_COOKIE,
 };
 use crate::pages::common::{error_page, see_other};
 use crate::{oidc, AppState, ServerConfig};
@@ -28,7 +30,7 @@ pub struct CallbackQuery {
     error: Option<String>,
 }
 
-/// Sends the browser to the provider.
+/// Sends the browser to the provider. An invite token rides along in a cookie.
 pub async fn start(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -39,16 +41,28 @@ pub async fn start(
         return error_page(e, None);
     }
     let intent = query.intent.as_deref().unwrap_or("login");
-    match oidc::start(&state, &provider, intent, query.invite).await {
+
+    match oidc::start(&state, &provider, intent).await {
         Ok((url, login_state)) => {
-            let cookie = oidc_cookie(state.config(), &login_state);
-            ([(header::SET_COOKIE, cookie)], see_other(&url)).into_response()
+            let mut response = see_other(&url);
+            let headers = response.headers_mut();
+            headers.append(
+                header::SET_COOKIE,
+                oidc_cookie(state.config(), &login_state),
+            );
+            let invite = match query.invite.as_deref().and_then(Secret::from_presented) {
+                Some(invite) => oidc_invite_cookie(state.config(), &invite),
+                None => clear_oidc_invite_cookie(),
+            };
+            headers.append(header::SET_COOKIE, invite);
+            response
         }
         Err(e) => error_page(e, None),
     }
 }
 
-/// Comes back from the provider: signs in, then home.
+/// Comes back from the provider: signs in, then home, or to the invite page the
+/// sign-in started from (where joining is an explicit choice).
 pub async fn callback(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -56,29 +70,59 @@ pub async fn callback(
     Path(provider): Path<String>,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
-    let cleared = [(header::SET_COOKIE, clear_oidc_cookie())];
+    let fail = |e| {
+        let mut response = error_page(e, None);
+        let h = response.headers_mut();
+        h.append(header::SET_COOKIE, clear_oidc_cookie());
+        h.append(header::SET_COOKIE, clear_oidc_invite_cookie());
+        response
+    };
     if query.error.is_some() {
-        let e = oidc::refused("The sign-in was cancelled at the provider.");
-        return (cleared, error_page(e, None)).into_response();
+        return fail(oidc::refused("The sign-in was cancelled at the provider."));
     }
     let (Some(code), Some(returned)) = (query.code.as_deref(), query.state.as_deref()) else {
-        let e = oidc::refused("The sign-in provider's answer was incomplete. Start again.");
-        return (cleared, error_page(e, None)).into_response();
+        return fail(oidc::refused(
+            "The sign-in provider's answer was incomplete. Start again.",
+        ));
     };
-    let bound = cookie_values(&headers, OIDC_COOKIE).next();
+    // Exactly one state cookie: a second one (planted by a sibling site) is refused.
+    let bound: Vec<&str> = cookie_values(&headers, OIDC_COOKIE).collect();
+    if bound.len() > 1 {
+        return fail(oidc::refused(
+            "This sign-in has expired or was already used. Start again.",
+        ));
+    }
+    let invite = cookie_values(&headers, OIDC_INVITE_COOKIE)
+        .find_map(Secret::from_presented)
+        .map(|s| s.expose().to_owned());
 
-    match oidc::finish(&state, &provider, code, returned, bound, ip).await {
+    let finished = oidc::finish(
+        &state,
+        &provider,
+        code,
+        returned,
+        bound.first().copied(),
+        invite.as_deref(),
+        ip,
+    )
+    .await;
+    match finished {
         Ok(session) => {
-            let mut response = see_other("/");
-            let headers = response.headers_mut();
-            headers.append(
+            let to = match &invite {
+                Some(token) => format!("/invite/{token}"),
+                None => "/".to_owned(),
+            };
+            let mut response = see_other(&to);
+            let h = response.headers_mut();
+            h.append(
                 header::SET_COOKIE,
                 session_cookie(state.config(), &session.secret),
             );
-            headers.append(header::SET_COOKIE, clear_oidc_cookie());
+            h.append(header::SET_COOKIE, clear_oidc_cookie());
+            h.append(header::SET_COOKIE, clear_oidc_invite_cookie());
             response
         }
-        Err(e) => (cleared, error_page(e, None)).into_response(),
+        Err(e) => fail(e),
     }
 }
 

@@ -45,6 +45,7 @@ fn accounts() -> Value {
         "ivan": person("ivan@sub.corp.example", Some("sub.corp.example"), true),
         "judy": person("judy@gmail.example", None, true),
         "paula": person("paula@corp.example", Some("corp.example"), true),
+        "sam": {"email": "sam@corp.example", "email_verified": "true", "hd": "corp.example"},
     })
 }
 
@@ -175,6 +176,8 @@ async fn google(
         let status = done.status();
         return Err((status, done.text().await.unwrap_or_default()));
     }
+    let expected = invite.map_or_else(|| "/".to_owned(), |token| format!("/invite/{token}"));
+    assert_eq!(location(&done), expected, "where the sign-in lands");
     Ok(crate::support::session_cookie(done.headers()).expect("session cookie"))
 }
 
@@ -268,6 +271,10 @@ async fn only_a_verified_matching_hd_joins_a_domain(app: TestApp) {
             "{outsider} must not join corp.example"
         );
     }
+    let (status, _) = google(&app, "sam", None)
+        .await
+        .expect_err("\"true\" as a string is not true");
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, body) = google(&app, "erin", None)
         .await
         .expect_err("unverified email is refused");
@@ -309,7 +316,7 @@ async fn google_sign_in_never_takes_over_a_password_account(app: TestApp) {
     let (status, body) = google(&app, "paula", None).await.expect_err("no linking");
 
     assert_eq!(status, StatusCode::CONFLICT);
-    assert!(body.contains("Sign in with your password"), "{body}");
+    assert!(body.contains("not tied to this sign-in"), "{body}");
     assert_eq!(
         me(&app, &password).await["user"]["email"],
         "paula@corp.example"
@@ -332,12 +339,21 @@ async fn google_user_with_an_invite_link_joins_the_invited_org(app: TestApp) {
     let judy = google(&app, "judy", Some(&token)).await.expect("judy");
     let bob = google(&app, "bob", Some(&token)).await.expect("bob");
 
-    assert_eq!(me(&app, &judy).await["org"]["name"], "Globex");
-    assert_eq!(
-        me(&app, &bob).await["org"]["name"],
-        "Globex",
-        "the invite wins over the domain"
-    );
+    // Signing in never joins by itself: the invite page asks, and joining is a POST.
+    for cookie in [&judy, &bob] {
+        assert_eq!(
+            me(&app, cookie).await["org"],
+            Value::Null,
+            "no org before the explicit join"
+        );
+        let accept = format!("/api/v1/invites/{token}/accept");
+        let (status, body) = app.call(Method::POST, &accept, Some(cookie), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            body["org"]["name"], "Globex",
+            "the invite wins over the domain"
+        );
+    }
 }
 
 async fn removed_workspace_user_comes_back_pending(app: TestApp) {
