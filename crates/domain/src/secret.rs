@@ -73,11 +73,12 @@ impl SecretHash {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    use fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0x0f)]])
+        .map(char::from)
+        .collect()
 }
 
 #[cfg(test)]
@@ -92,6 +93,11 @@ mod tests {
         let presented = Secret::from_presented(a.expose()).expect("plausible");
         assert!(presented.hash().ct_eq(&a.hash()));
         assert_eq!(a.hash().as_str().len(), 64);
+        // SHA-256("abc"), a published test vector.
+        assert_eq!(
+            hex(&Sha256::digest(b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

@@ -28,6 +28,13 @@ pub struct NoticeQuery {
     pub after: Option<String>,
 }
 
+/// The options of "+ Invite Users" (both may be left empty).
+#[derive(Deserialize, Default)]
+pub struct InviteForm {
+    expires_in_days: Option<String>,
+    max_uses: Option<String>,
+}
+
 /// The role form.
 #[derive(Deserialize, Default)]
 pub struct RoleForm {
@@ -77,14 +84,31 @@ pub async fn invite(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    PageForm(form): PageForm<InviteForm>,
 ) -> Result<Response, Response> {
     let (signed_in, actor) = admin(&state, &headers, ip).await?;
-    let terms = InviteTerms::new(None, None).map_err(|e| {
+    let number = |v: &Option<String>| {
+        v.as_deref()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| v.trim().parse::<u32>())
+    };
+    let invalid = |field, message: String| {
         error_page(
-            crate::http::ApiError::invalid("expires_in_days", e.to_string()),
+            crate::http::ApiError::invalid(field, message),
             Some(&signed_in),
         )
+    };
+    let days = number(&form.expires_in_days).transpose().map_err(|_| {
+        invalid(
+            "expires_in_days",
+            "Enter a number of days from 1 to 30.".into(),
+        )
     })?;
+    let max_uses = number(&form.max_uses)
+        .transpose()
+        .map_err(|_| invalid("max_uses", "Enter a whole number of uses.".into()))?;
+    let terms =
+        InviteTerms::new(days, max_uses).map_err(|e| invalid("expires_in_days", e.to_string()))?;
 
     let (link, token) = invites::create(&state, &actor, terms)
         .await
@@ -98,7 +122,7 @@ pub async fn invite(
                 (link.expires_at.to_display()) "; Reset Invite Links in Org Settings stops it earlier." }
             label for="invite-link" { "Invite link" }
             div.copy-row {
-                input #invite-link type="text" readonly value=(url);
+                input #invite-link type="text" readonly value=(url) autofocus;
                 button type="button" data-copy="invite-link" { "Copy link" }
             }
             form method="dialog" { button.secondary type="submit" { "Close" } }
@@ -149,7 +173,16 @@ async fn render(
     let body = html! {
         div.toolbar {
             h1 { "Users" }
-            form method="post" action="/admin/users/invite" { button type="submit" { "+ Invite Users" } }
+            form.invite method="post" action="/admin/users/invite" {
+                details {
+                    summary { "Link options" }
+                    label for="invite-days" { "Valid for (days, 1 to 30)" }
+                    input #invite-days type="number" name="expires_in_days" min="1" max="30" value="7";
+                    label for="invite-max" { "Maximum uses (empty: no limit)" }
+                    input #invite-max type="number" name="max_uses" min="1" max="10000";
+                }
+                button type="submit" { "+ Invite Users" }
+            }
         }
         (notice(done))
         @if pending > 0 {

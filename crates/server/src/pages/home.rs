@@ -8,7 +8,7 @@ use maud::html;
 use roster_domain::{MemberStatus, Role};
 
 use crate::clusters;
-use crate::pages::common::{error_page, see_other, signed_in};
+use crate::pages::common::{confirm_button, error_page, see_other, signed_in};
 use crate::pages::layout::page;
 use crate::AppState;
 
@@ -40,6 +40,8 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<R
             @if membership.role == Role::Admin {
                 p { a.button href="/admin/users" { "Manage users and settings" } }
             }
+            (confirm_button("/org/leave", &format!("Leave {}", membership.org.name.as_str()),
+                &format!("Leave {}? You lose access at once; an admin has to invite you again.", membership.org.name.as_str()), false))
         }
         section.card {
             h2 { "Clusters" }

@@ -9,7 +9,7 @@ use maud::html;
 use crate::http::{authenticate, ClientIp};
 use crate::orgs::invites;
 use crate::pages::auth::with_invite;
-use crate::pages::common::{error_page, see_other, signed_in};
+use crate::pages::common::{confirm_button, error_page, see_other, signed_in};
 use crate::pages::layout::page;
 use crate::pages::oidc;
 use crate::AppState;
@@ -62,9 +62,8 @@ pub async fn landing(
                             "A person belongs to one organization at a time: to join " (org_name)
                             ", leave " (current.org.name.as_str()) " first, then open this link again."
                         }
-                        form method="post" action="/org/leave" {
-                            button.secondary type="submit" { "Leave " (current.org.name.as_str()) }
-                        }
+                        (confirm_button("/org/leave", &format!("Leave {}", current.org.name.as_str()),
+                            &format!("Leave {}? You lose access to it at once.", current.org.name.as_str()), false))
                     }
                 }
             }

@@ -9,7 +9,9 @@ use serde::Deserialize;
 
 use crate::http::ClientIp;
 use crate::orgs::{self, Actor};
-use crate::pages::common::{error_page, see_other, signed_in, PageForm};
+use crate::pages::common::{
+    confirm_button, confirmation_page, error_page, see_other, signed_in, Confirmed, PageForm,
+};
 use crate::pages::layout::page;
 use crate::AppState;
 
@@ -100,9 +102,8 @@ pub async fn pending(
             h1 { "Waiting for approval" }
             p { "You have joined " strong { (org) } ". An admin of " (org) " has to approve you before you can use it." }
             p.muted { "This page moves on by itself once you are approved." }
-            form method="post" action="/org/leave" {
-                button.secondary type="submit" { "Leave " (org) }
-            }
+            (confirm_button("/org/leave", &format!("Leave {org}"),
+                &format!("Leave {org}? You lose access at once; an admin has to invite you again."), false))
         }
     };
     Ok(page("Waiting for approval", Some(&signed_in), body).into_response())
@@ -113,11 +114,24 @@ pub async fn leave(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    PageForm(confirmed): PageForm<Confirmed>,
 ) -> Result<Response, Response> {
     let signed_in = signed_in(&state, &headers).await?;
     let Some(membership) = &signed_in.membership else {
         return Ok(see_other("/"));
     };
+    if !confirmed.yes() {
+        let org = membership.org.name.as_str();
+        let question =
+            format!("Leave {org}? You lose access at once; an admin has to invite you again.");
+        return Ok(confirmation_page(
+            &signed_in,
+            "/org/leave",
+            &format!("Leave {org}"),
+            &question,
+            "/",
+        ));
+    }
     let actor = Actor::new(&signed_in, membership.org.id, ip);
 
     orgs::leave(&state, &actor)

@@ -90,7 +90,7 @@ pub async fn settings(
         }
         section.card {
             div.setting {
-                div { h2 { "Invite links" } p.muted { "Links that still work. Each is valid for 7 days from its creation." } }
+                div { h2 { "Invite links" } p.muted { "Links that still work, each until the expiry shown (7 days unless chosen otherwise)." } }
                 (confirm_button("/admin/settings/reset-links", "Reset Invite Links",
                     "Reset invite links? Every existing invite link of the organization stops working at once.", true))
             }
