@@ -118,37 +118,21 @@ async fn by_session(state: &AppState, secret: &Secret) -> Result<Option<SignedIn
     let hash = secret.hash();
     let key = format!("s{}", hash.as_str());
     let now = state.clock().now();
-    let epoch = state.store().changes().current();
 
-    let known = match state
-        .identities()
-        .get(&key)
-        .filter(|c| Some(c.epoch) == epoch)
-    {
-        Some(cached) => Some(cached),
-        None => {
-            let record = {
-                let mut conn = state.store().conn().await?;
-                sessions::find(&mut conn, &hash).await?
-            };
-            record.map(|record| {
-                let known = Arc::new(Known {
-                    epoch: epoch.unwrap_or_default(),
-                    signed_in: SignedIn {
-                        user: record.user,
-                        credential: Credential::Session(hash.clone()),
-                        membership: record.membership,
-                    },
-                    created_at: record.created_at,
-                    last_used_at: Some(record.last_seen_at),
-                });
-                if epoch.is_some() {
-                    state.identities().insert(key.clone(), Arc::clone(&known));
-                }
-                known
-            })
-        }
-    };
+    let known = remembered(state, &key, || async {
+        let mut conn = state.store().conn().await?;
+        let record = sessions::find(&mut conn, &hash).await?;
+        Ok(record.map(|record| Resolved {
+            signed_in: SignedIn {
+                user: record.user,
+                credential: Credential::Session(hash.clone()),
+                membership: record.membership,
+            },
+            created_at: record.created_at,
+            last_used_at: Some(record.last_seen_at),
+        }))
+    })
+    .await?;
     let Some(known) = known else {
         return Ok(None);
     };
@@ -171,37 +155,21 @@ async fn by_api_key(state: &AppState, secret: &Secret) -> Result<Option<SignedIn
     let hash = secret.hash();
     let key = format!("k{}", hash.as_str());
     let now = state.clock().now();
-    let epoch = state.store().changes().current();
 
-    let known = match state
-        .identities()
-        .get(&key)
-        .filter(|c| Some(c.epoch) == epoch)
-    {
-        Some(cached) => Some(cached),
-        None => {
-            let owner = {
-                let mut conn = state.store().conn().await?;
-                api_keys::find_owner(&mut conn, &hash).await?
-            };
-            owner.map(|owner| {
-                let known = Arc::new(Known {
-                    epoch: epoch.unwrap_or_default(),
-                    signed_in: SignedIn {
-                        user: owner.user,
-                        credential: Credential::ApiKey(owner.key_id),
-                        membership: Some(owner.membership),
-                    },
-                    created_at: now,
-                    last_used_at: owner.last_used_at,
-                });
-                if epoch.is_some() {
-                    state.identities().insert(key.clone(), Arc::clone(&known));
-                }
-                known
-            })
-        }
-    };
+    let known = remembered(state, &key, || async {
+        let mut conn = state.store().conn().await?;
+        let owner = api_keys::find_owner(&mut conn, &hash).await?;
+        Ok(owner.map(|owner| Resolved {
+            signed_in: SignedIn {
+                user: owner.user,
+                credential: Credential::ApiKey(owner.key_id),
+                membership: Some(owner.membership),
+            },
+            created_at: now,
+            last_used_at: owner.last_used_at,
+        }))
+    })
+    .await?;
     let Some(known) = known else {
         return Ok(None);
     };
@@ -218,6 +186,51 @@ async fn by_api_key(state: &AppState, secret: &Secret) -> Result<Option<SignedIn
         state.identities().remove(&key);
     }
     Ok(Some(known.signed_in.clone()))
+}
+
+/// What a credential resolves to in the database.
+struct Resolved {
+    signed_in: SignedIn,
+    created_at: Timestamp,
+    last_used_at: Option<Timestamp>,
+}
+
+/// The identity cache in front of `load`: an entry is used only under the change
+/// epoch it was read in, and a result is remembered under the epoch read *before*
+/// the database was asked, so that a change committed meanwhile makes it stale.
+async fn remembered<F, Fut>(
+    state: &AppState,
+    key: &str,
+    load: F,
+) -> Result<Option<Arc<Known>>, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<Resolved>, ApiError>>,
+{
+    let epoch = state.store().changes().current();
+    if let Some(cached) = state
+        .identities()
+        .get(key)
+        .filter(|c| Some(c.epoch) == epoch)
+    {
+        return Ok(Some(cached));
+    }
+
+    let Some(resolved) = load().await? else {
+        return Ok(None);
+    };
+    let known = Arc::new(Known {
+        epoch: epoch.unwrap_or_default(),
+        signed_in: resolved.signed_in,
+        created_at: resolved.created_at,
+        last_used_at: resolved.last_used_at,
+    });
+    if epoch.is_some() {
+        state
+            .identities()
+            .insert(key.to_owned(), Arc::clone(&known));
+    }
+    Ok(Some(known))
 }
 
 /// What a credential resolved to, as remembered by the identity cache under the
