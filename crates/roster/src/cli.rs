@@ -88,6 +88,11 @@ pub struct ServeArgs {
     #[arg(long, env = "ROSTER_OIDC_LABEL")]
     pub oidc_label: Option<String>,
 
+    /// A reverse proxy in front of Roster sets X-Forwarded-For: use its last entry as
+    /// the client's address (rate limits, audit log). Only with such a proxy.
+    #[arg(long, env = "ROSTER_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+
     /// Log format.
     #[arg(long, env = "ROSTER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -76,6 +76,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.sessions.idle_timeout = args.session_idle_timeout.into();
     config.sessions.absolute_lifetime = args.session_lifetime.into();
     config.auth_attempts_per_minute = args.auth_attempts_per_minute;
+    config.trust_forwarded_for = args.trust_forwarded_for;
     config.oidc = oidc_provider(&args)?.into_iter().collect();
     let state = AppState::new(store.clone(), config.clone());
     arm_setup_link(&state, &store, &config).await?;

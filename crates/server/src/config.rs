@@ -71,6 +71,9 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// OpenID Connect providers, in the order the pages show them.
     pub oidc: Vec<OidcProvider>,
+    /// Whether a reverse proxy in front sets `X-Forwarded-For` (its last entry is
+    /// then the client's address). Off by default: a client could forge it.
+    pub trust_forwarded_for: bool,
 }
 
 impl ServerConfig {
@@ -84,6 +87,7 @@ impl ServerConfig {
             hashing_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             request_timeout: Duration::from_secs(30),
             oidc: Vec::new(),
+            trust_forwarded_for: false,
         }
     }
 

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::http::ApiError;
+use crate::AppState;
 
 /// A JSON body; malformed, oversized or mistyped bodies get a problem document.
 pub struct ApiJson<T>(pub T);
@@ -95,23 +96,37 @@ fn describe_shape_error(text: &str) -> String {
     }
 }
 
-/// The client's address, as seen on the socket.
-///
-/// Behind a reverse proxy this is the proxy's address; per-address limits then apply
-/// to the proxy as a whole (trusting `X-Forwarded-For` is not configurable yet).
+/// The client's address: the socket's peer, or, when the operator says a reverse
+/// proxy stands in front (`--trust-forwarded-for`), the address that proxy saw (the
+/// last entry of `X-Forwarded-For`). Rate limits and the audit log use it.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| ClientIp(addr.ip()))
+            .map(|ConnectInfo(addr)| addr.ip())
             .ok_or_else(|| {
                 ApiError::internal(anyhow::anyhow!("server started without connect info"))
-            })
+            })?;
+        if !state.config().trust_forwarded_for {
+            return Ok(ClientIp(peer));
+        }
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|last| last.trim().parse::<IpAddr>().ok());
+        Ok(ClientIp(forwarded.unwrap_or(peer)))
     }
 }

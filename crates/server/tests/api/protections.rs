@@ -16,6 +16,7 @@ on_both_databases!(
     malformed_json_is_answered_with_a_problem,
     unknown_api_path_is_a_problem_not_found,
     readiness_fails_when_the_database_is_gone,
+    forwarded_for_counts_only_behind_a_trusted_proxy,
 );
 
 async fn cross_site_origin_is_refused_for_cookie_requests(app: TestApp) {
@@ -147,6 +148,69 @@ async fn unknown_api_path_is_a_problem_not_found(app: TestApp) {
     let (status, body) = problem(response).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["code"], "not_found");
+}
+
+async fn creator_address_in_audit(app: &TestApp, email: &str) -> serde_json::Value {
+    let response = app
+        .request(Method::POST, "/api/v1/signup")
+        .header("x-forwarded-for", "198.51.100.1, 203.0.113.7")
+        .json(&json!({"email": email, "password": "correct horse", "name": "A"}))
+        .send()
+        .await
+        .expect("send");
+    let cookie = crate::support::session_cookie(response.headers()).expect("cookie");
+    app.call(
+        Method::POST,
+        "/api/v1/orgs",
+        Some(&cookie),
+        Some(json!({"name": "Proxied"})),
+    )
+    .await;
+    let audit = app
+        .as_user(Method::GET, "/api/v1/org/audit", &cookie)
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .expect("send");
+    let body: serde_json::Value = audit.json().await.expect("json");
+    body["events"][0]["client_ip"].clone()
+}
+
+async fn forwarded_for_counts_only_behind_a_trusted_proxy(app: TestApp) {
+    // Without the flag, a client cannot choose the address it is counted under.
+    let address = creator_address_in_audit(&app, "direct@example.com").await;
+    assert_eq!(address, "127.0.0.1");
+
+    let proxied = app
+        .reconfigured(|config| config.trust_forwarded_for = true)
+        .await;
+    let response = proxied
+        .request(Method::POST, "/api/v1/orgs")
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let signup = proxied
+        .request(Method::POST, "/api/v1/signup")
+        .header("x-forwarded-for", "198.51.100.1, 203.0.113.7")
+        .json(&json!({"email": "proxied@example.com", "password": "correct horse", "name": "P"}))
+        .send()
+        .await
+        .expect("send");
+    let cookie = crate::support::session_cookie(signup.headers()).expect("cookie");
+    let create = proxied
+        .as_user(Method::POST, "/api/v1/orgs", &cookie)
+        .header("x-forwarded-for", "203.0.113.7")
+        .json(&json!({"name": "Proxied"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(create.status(), StatusCode::CREATED);
+    let (_, audit) = proxied
+        .call(Method::GET, "/api/v1/org/audit", Some(&cookie), None)
+        .await;
+    assert_eq!(audit["events"][0]["client_ip"], "203.0.113.7");
 }
 
 async fn readiness_fails_when_the_database_is_gone(app: TestApp) {
