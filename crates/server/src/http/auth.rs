@@ -87,7 +87,7 @@ pub async fn authenticate(
             Some(secret) => by_api_key(state, &secret).await?,
             None => None,
         },
-        None => match session_secret(headers) {
+        None => match session_secret(state.config(), headers) {
             Some(secret) => by_session(state, &secret).await?,
             None => None,
         },

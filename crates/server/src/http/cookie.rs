@@ -1,13 +1,26 @@
-//! The session cookie: `HttpOnly`, `SameSite=Lax`, host-only, `Path=/`, and `Secure`
-//! whenever the public URL is https.
+//! The session cookie: `HttpOnly`, `SameSite=Lax`, host-only, `Path=/`, and, whenever
+//! the public URL is https, `Secure` with the `__Host-` name prefix (which browsers
+//! only accept from this very host, so a sibling subdomain cannot plant one).
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use roster_domain::Secret;
 
 use crate::ServerConfig;
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain http.
 pub const SESSION_COOKIE: &str = "roster_session";
+
+/// Name of the session cookie over https.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-roster_session";
+
+/// The session cookie's name under this configuration.
+pub fn session_cookie_name(config: &ServerConfig) -> &'static str {
+    if config.secure_cookies() {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// `Set-Cookie` value carrying a new session id.
 pub fn session_cookie(config: &ServerConfig, secret: &Secret) -> HeaderValue {
@@ -18,7 +31,8 @@ pub fn session_cookie(config: &ServerConfig, secret: &Secret) -> HeaderValue {
         ""
     };
     let value = format!(
-        "{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}",
+        "{}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}",
+        session_cookie_name(config),
         secret.expose()
     );
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
@@ -27,7 +41,7 @@ pub fn session_cookie(config: &ServerConfig, secret: &Secret) -> HeaderValue {
 /// `Set-Cookie` value that makes the browser forget the session.
 pub fn clear_session_cookie(config: &ServerConfig) -> HeaderValue {
     let value = if config.secure_cookies() {
-        "roster_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0; Secure"
+        "__Host-roster_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0; Secure"
     } else {
         "roster_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"
     };
@@ -35,8 +49,8 @@ pub fn clear_session_cookie(config: &ServerConfig) -> HeaderValue {
 }
 
 /// The session id presented in the `Cookie` header, if any looks like one.
-pub fn session_secret(headers: &HeaderMap) -> Option<Secret> {
-    cookie_values(headers, SESSION_COOKIE).find_map(Secret::from_presented)
+pub fn session_secret(config: &ServerConfig, headers: &HeaderMap) -> Option<Secret> {
+    cookie_values(headers, session_cookie_name(config)).find_map(Secret::from_presented)
 }
 
 /// Every value of the cookie `name` in the `Cookie` header.

@@ -120,6 +120,25 @@ async fn session_cookie_is_secure_when_the_public_url_is_https(app: TestApp) {
         .await;
 
     let line = set_cookie_line(response.headers()).expect("cookie");
-    assert!(line.ends_with("; Secure"), "{line}");
+    assert!(line.starts_with("__Host-roster_session="), "{line}");
+    assert!(
+        line.ends_with("; Path=/; Max-Age=2592000; Secure"),
+        "{line}"
+    );
     assert!(!line.contains("Domain="), "{line}");
+
+    // Over https only the __Host- cookie counts; a plain one (planted by a sibling
+    // subdomain, say) is ignored.
+    let secret = crate::support::session_cookie(response.headers()).expect("value");
+    let me = |cookie: String| {
+        app.request(Method::GET, "/api/v1/me")
+            .header("cookie", cookie)
+            .send()
+    };
+    let good = me(format!("__Host-roster_session={secret}"))
+        .await
+        .expect("send");
+    assert_eq!(good.status(), StatusCode::OK);
+    let planted = me(format!("roster_session={secret}")).await.expect("send");
+    assert_eq!(planted.status(), StatusCode::UNAUTHORIZED);
 }

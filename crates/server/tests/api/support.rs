@@ -263,7 +263,7 @@ pub fn set_cookie_line(headers: &HeaderMap) -> Option<String> {
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|v: &HeaderValue| v.to_str().ok())
-        .find(|v| v.starts_with("roster_session="))
+        .find(|v| v.starts_with("roster_session=") || v.starts_with("__Host-roster_session="))
         .map(str::to_owned)
 }
 
