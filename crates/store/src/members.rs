@@ -212,11 +212,13 @@ pub enum Departure {
     Rejected,
 }
 
-/// Records (or refreshes) that the person with `email` was removed from or rejected
-/// by `org` at `now`. Kept by email, so it survives the account's deletion.
+/// Records (or refreshes) that `user` (with `email`) was removed from or rejected by
+/// `org` at `now`. Kept by email and by each of the user's sign-in identities, so it
+/// survives the account's deletion and a change of email at the provider.
 pub async fn record_removal(
     conn: &mut AnyConnection,
     org: OrgId,
+    user: UserId,
     email: &Email,
     by: UserId,
     why: Departure,
@@ -235,23 +237,43 @@ pub async fn record_removal(
     .bind(now.as_millis())
     .bind(by.to_string())
     .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO removed_identities (org_id, issuer, subject, removed_at) \
+         SELECT $1, issuer, subject, $2 FROM identities WHERE user_id = $3 \
+         ON CONFLICT (org_id, issuer, subject) DO UPDATE SET removed_at = $2",
+    )
+    .bind(org.to_string())
+    .bind(now.as_millis())
+    .bind(user.to_string())
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// When the person with `email` was last removed from or rejected by `org`, if ever.
+/// When `user` (by their email, or by any of their sign-in identities) was last
+/// removed from or rejected by `org`, if ever.
 pub async fn last_removal(
     conn: &mut AnyConnection,
     org: OrgId,
+    user: UserId,
     email: &Email,
 ) -> Result<Option<Timestamp>, StoreError> {
-    let at: Option<i64> =
-        sqlx::query_scalar("SELECT removed_at FROM removals WHERE org_id = $1 AND email = $2")
-            .bind(org.to_string())
-            .bind(email.as_str())
-            .fetch_optional(conn)
-            .await?;
+    let at: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(removed_at) FROM ( \
+             SELECT removed_at FROM removals WHERE org_id = $1 AND email = $2 \
+             UNION ALL \
+             SELECT r.removed_at FROM removed_identities r \
+             JOIN identities i ON i.issuer = r.issuer AND i.subject = r.subject \
+             WHERE r.org_id = $1 AND i.user_id = $3 \
+         ) AS removal_times",
+    )
+    .bind(org.to_string())
+    .bind(email.as_str())
+    .bind(user.to_string())
+    .fetch_one(conn)
+    .await?;
     Ok(at.map(Timestamp::from_millis))
 }
 

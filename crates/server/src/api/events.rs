@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
-use roster_domain::{Email, OrgId, Timestamp};
+use roster_domain::{Email, OrgId, Timestamp, UserId};
 use roster_store::members;
 use serde_json::json;
 
@@ -100,6 +100,7 @@ impl Seen {
 struct Watch {
     state: AppState,
     headers: HeaderMap,
+    user: UserId,
     email: Email,
     started: Timestamp,
     seen: Seen,
@@ -123,6 +124,7 @@ pub async fn events(
     let watch = Watch {
         changes: state.store().changes().subscribe(),
         started: state.clock().now(),
+        user: signed_in.user.id,
         email: signed_in.user.email.clone(),
         seen: Seen::of(&signed_in),
         state,
@@ -174,7 +176,7 @@ async fn revoked_event(watch: &Watch) -> Event {
     let mut data = json!({"reason": "session_revoked"});
     if let Some((org, name)) = &watch.seen.org {
         let removed = match watch.state.store().conn().await {
-            Ok(mut conn) => members::last_removal(&mut conn, *org, &watch.email)
+            Ok(mut conn) => members::last_removal(&mut conn, *org, watch.user, &watch.email)
                 .await
                 .ok()
                 .flatten()

@@ -353,7 +353,7 @@ pub(crate) async fn join_by_domain(
     };
     orgs::lock(tx.conn(), org.id).await?;
     users::lock(tx.conn(), user.id).await?;
-    let removed = members::last_removal(tx.conn(), org.id, &user.email).await?;
+    let removed = members::last_removal(tx.conn(), org.id, user.id, &user.email).await?;
     let status = joining_status(org.approvals_enabled, removed.is_some());
     members::insert(
         tx.conn(),

@@ -127,7 +127,7 @@ pub async fn join_in(
     orgs::lock(tx.conn(), org.id).await?;
     users::lock(tx.conn(), user.id).await?;
 
-    let removed_at = members::last_removal(tx.conn(), org.id, &user.email).await?;
+    let removed_at = members::last_removal(tx.conn(), org.id, user.id, &user.email).await?;
     if removed_at.is_some_and(|removed| removed >= link.created_at) {
         return Err(ApiError::invite_invalid());
     }

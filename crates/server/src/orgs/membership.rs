@@ -69,6 +69,7 @@ pub async fn reject(state: &AppState, actor: &Actor, target: UserId) -> Result<(
     members::record_removal(
         tx.conn(),
         actor.org_id,
+        target,
         &member.user.email,
         actor.user.id,
         Departure::Rejected,
@@ -164,6 +165,7 @@ pub async fn remove(state: &AppState, actor: &Actor, target: UserId) -> Result<(
     members::record_removal(
         tx.conn(),
         actor.org_id,
+        target,
         &member.user.email,
         actor.user.id,
         Departure::Removed,

@@ -414,3 +414,102 @@ async fn audit_log_outlives_its_org(app: TestApp) {
     let actions: Vec<&str> = kept.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["org.deleted", "member.joined", "org.created"]);
 }
+
+mod removal_by_identity {
+    use roster_domain::{DisplayName, Email, Org, OrgId, OrgName, Timestamp, User, UserId};
+    use roster_store::members::{self, Departure};
+    use roster_store::{identities, orgs, users};
+
+    use crate::support::{Db, TestApp};
+
+    async fn removal_follows_the_identity_when_the_email_changes(db: Db) {
+        let app = TestApp::spawn(db).await;
+        let now = Timestamp::from_millis(1_000);
+        let person = |email: &str| User {
+            id: UserId::generate(),
+            email: Email::parse(email).expect("email"),
+            name: DisplayName::parse("Carol").expect("name"),
+            created_at: now,
+        };
+        let (admin, carol) = (person("admin@corp.example"), person("carol@corp.example"));
+        let org = Org {
+            id: OrgId::generate(),
+            name: OrgName::parse("Corp").expect("name"),
+            workspace_domain: Some("corp.example".into()),
+            approvals_enabled: false,
+            created_at: now,
+        };
+        let mut tx = app.store.begin().await.expect("tx");
+        users::insert(tx.conn(), &admin, None).await.expect("admin");
+        users::insert(tx.conn(), &carol, None).await.expect("carol");
+        orgs::insert(tx.conn(), &org).await.expect("org");
+        let iss = "https://accounts.google.com";
+        identities::insert(
+            tx.conn(),
+            iss,
+            "sub-carol",
+            carol.id,
+            carol.email.as_str(),
+            None,
+            now,
+        )
+        .await
+        .expect("identity");
+        members::record_removal(
+            tx.conn(),
+            org.id,
+            carol.id,
+            &carol.email,
+            admin.id,
+            Departure::Removed,
+            now,
+        )
+        .await
+        .expect("removal");
+        // Carol deletes her account; her provider later gives the same subject a new email.
+        users::delete(tx.conn(), carol.id).await.expect("delete");
+        let renamed = person("carol.new@corp.example");
+        users::insert(tx.conn(), &renamed, None)
+            .await
+            .expect("renamed");
+        identities::insert(
+            tx.conn(),
+            iss,
+            "sub-carol",
+            renamed.id,
+            renamed.email.as_str(),
+            None,
+            now,
+        )
+        .await
+        .expect("identity again");
+
+        let removed = members::last_removal(tx.conn(), org.id, renamed.id, &renamed.email)
+            .await
+            .expect("query");
+        let stranger = person("dana@corp.example");
+        users::insert(tx.conn(), &stranger, None)
+            .await
+            .expect("stranger");
+        let never = members::last_removal(tx.conn(), org.id, stranger.id, &stranger.email)
+            .await
+            .expect("query");
+
+        assert_eq!(
+            removed,
+            Some(now),
+            "the same identity is still the removed person"
+        );
+        assert_eq!(never, None);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        removal_follows_the_identity_when_the_email_changes(Db::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        removal_follows_the_identity_when_the_email_changes(Db::Postgres).await;
+    }
+}
