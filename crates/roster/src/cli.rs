@@ -59,7 +59,7 @@ pub struct ServeArgs {
     #[arg(long, env = "ROSTER_SESSION_LIFETIME", default_value = "30d")]
     pub session_lifetime: humantime::Duration,
 
-    /// Sign-up and sign-in attempts allowed per client address per minute.
+    /// Sign-up, sign-in and invite look-ups allowed per client address per minute.
     #[arg(long, env = "ROSTER_AUTH_ATTEMPTS_PER_MINUTE", default_value_t = 20)]
     pub auth_attempts_per_minute: u32,
 

@@ -12,7 +12,7 @@ use crate::http::{authenticate, clear_session_cookie, session_cookie, ApiError, 
 use crate::pages::common::{error_page, see_other, PageForm};
 use crate::pages::layout::page;
 use crate::pages::oidc;
-use crate::{AppState, ServerConfig};
+use crate::{AppState, ServerConfig, SignupMode};
 
 /// Fields of the sign-up form.
 #[derive(Deserialize, Default)]
@@ -108,7 +108,9 @@ fn login_form(
                 button type="submit" { "Sign in" }
             }
             (oidc::buttons(config, "login", invite))
-            p.muted { "No account yet? " a href=(signup_href) { "Sign up" } }
+            @if config.signup == SignupMode::Open || invite.is_some() {
+                p.muted { "No account yet? " a href=(signup_href) { "Sign up" } }
+            }
         }
     }
 }
@@ -144,6 +146,20 @@ pub async fn signup_page(State(state): State<AppState>, Query(query): Query<Auth
         invite: query.invite,
         ..SignupForm::default()
     };
+    if state.config().signup == SignupMode::InviteOnly
+        && form.setup.is_none()
+        && form.invite.is_none()
+    {
+        let body = html! {
+            div.card {
+                h1 { "Sign-up is by invitation" }
+                p { "Accounts on this Roster are created through invite links. Ask an admin of your organization for one, then open it." }
+                (oidc::buttons(state.config(), "signup", None))
+                p.muted { "Already have an account? " a href="/login" { "Sign in" } }
+            }
+        };
+        return page("Sign up", None, body);
+    }
     page("Sign up", None, signup_form(state.config(), &form, None))
 }
 

@@ -154,6 +154,29 @@ pub async fn not_found() -> Response {
     error_page(ApiError::not_found(), None)
 }
 
+/// The question before leaving `org`: when the person is its only member, leaving
+/// deletes the org, and the question says so.
+pub fn leave_question(org: &str, only_member: bool) -> String {
+    if only_member {
+        format!("You are the only member of {org}: leaving deletes {org} with its invite links, keys and clusters. Leave and delete {org}?")
+    } else {
+        format!("Leave {org}? You lose access at once; an admin has to invite you again.")
+    }
+}
+
+/// Whether the signed-in person is the only member of their org.
+pub async fn only_member(state: &AppState, signed_in: &SignedIn) -> bool {
+    let Some(m) = &signed_in.membership else {
+        return false;
+    };
+    match state.store().conn().await {
+        Ok(mut conn) => roster_store::members::count(&mut conn, m.org.id)
+            .await
+            .is_ok_and(|n| n == 1),
+        Err(_) => false,
+    }
+}
+
 /// Redirect after a successful POST.
 pub fn see_other(to: &str) -> Response {
     (

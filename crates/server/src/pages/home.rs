@@ -8,7 +8,9 @@ use maud::html;
 use roster_domain::{MemberStatus, Role};
 
 use crate::clusters;
-use crate::pages::common::{confirm_button, error_page, see_other, signed_in};
+use crate::pages::common::{
+    confirm_button, error_page, leave_question, only_member, see_other, signed_in,
+};
 use crate::pages::layout::page;
 use crate::AppState;
 
@@ -30,18 +32,19 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         return Ok(see_other("/pending"));
     }
 
+    let alone = only_member(&state, &signed_in).await;
     let clusters = clusters::list(&state, membership.org.id)
         .await
         .map_err(|e| error_page(e, Some(&signed_in)))?;
     let body = html! {
         div.card {
             h1 { (membership.org.name.as_str()) }
-            p { "You are " strong { (membership.role.as_str()) } " of this organization." }
+            p { "You are " @if membership.role == Role::Admin { "an " } @else { "a " } strong { (membership.role.as_str()) } " of this organization." }
             @if membership.role == Role::Admin {
                 p { a.button href="/admin/users" { "Manage users and settings" } }
             }
             (confirm_button("/org/leave", &format!("Leave {}", membership.org.name.as_str()),
-                &format!("Leave {}? You lose access at once; an admin has to invite you again.", membership.org.name.as_str()), false))
+                &leave_question(membership.org.name.as_str(), alone), false))
         }
         section.card {
             h2 { "Clusters" }

@@ -58,7 +58,9 @@ fn frame(title: &str, signed_in: Option<&SignedIn>, wide: bool, body: Markup) ->
                     a.brand href="/" { "Roster" @if let Some(org) = org { span.muted { " · " (org) } } }
                     @if let Some(signed_in) = signed_in {
                         form.inline method="post" action="/logout" {
-                            a href="/settings/api-keys" { "API keys" }
+                            @if signed_in.membership.as_ref().is_some_and(|m| m.status == roster_domain::MemberStatus::Active) {
+                                a href="/settings/api-keys" { "API keys" }
+                            }
                             span.muted { " " (signed_in.user.email) " " }
                             button.secondary type="submit" { "Sign out" }
                         }

@@ -58,6 +58,10 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/api-keys/{id}/delete", post(keys::delete))
         .route("/assets/roster.css", get(stylesheet))
         .route("/assets/roster.js", get(script))
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
 }
 
 async fn stylesheet() -> impl IntoResponse {

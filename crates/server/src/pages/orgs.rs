@@ -10,7 +10,8 @@ use serde::Deserialize;
 use crate::http::ClientIp;
 use crate::orgs::{self, Actor};
 use crate::pages::common::{
-    confirm_button, confirmation_page, error_page, see_other, signed_in, Confirmed, PageForm,
+    confirm_button, confirmation_page, error_page, leave_question, only_member, see_other,
+    signed_in, Confirmed, PageForm,
 };
 use crate::pages::layout::page;
 use crate::AppState;
@@ -103,7 +104,7 @@ pub async fn pending(
             p { "You have joined " strong { (org) } ". An admin of " (org) " has to approve you before you can use it." }
             p.muted { "This page moves on by itself once you are approved." }
             (confirm_button("/org/leave", &format!("Leave {org}"),
-                &format!("Leave {org}? You lose access at once; an admin has to invite you again."), false))
+                &leave_question(org, false), false))
         }
     };
     Ok(page("Waiting for approval", Some(&signed_in), body).into_response())
@@ -122,8 +123,7 @@ pub async fn leave(
     };
     if !confirmed.yes() {
         let org = membership.org.name.as_str();
-        let question =
-            format!("Leave {org}? You lose access at once; an admin has to invite you again.");
+        let question = leave_question(org, only_member(&state, &signed_in).await);
         return Ok(confirmation_page(
             &signed_in,
             "/org/leave",
