@@ -90,15 +90,19 @@ async fn client(
     provider: &OidcProvider,
     refresh: bool,
 ) -> Result<Arc<Discovered>, ApiError> {
-    let mut known = state.oidc_providers().0.lock().await;
-    if let Some((client, at)) = known.get(&provider.name) {
-        let fresh_enough = if refresh {
-            at.elapsed() < REDISCOVERY_PAUSE
-        } else {
-            at.elapsed() < DISCOVERY_TTL
-        };
-        if fresh_enough {
-            return Ok(Arc::clone(client));
+    // The lock is held only to read and to store, never across the network, so a
+    // slow provider does not hold up sign-ins with the others.
+    {
+        let known = state.oidc_providers().0.lock().await;
+        if let Some((client, at)) = known.get(&provider.name) {
+            let fresh_enough = if refresh {
+                at.elapsed() < REDISCOVERY_PAUSE
+            } else {
+                at.elapsed() < DISCOVERY_TTL
+            };
+            if fresh_enough {
+                return Ok(Arc::clone(client));
+            }
         }
     }
     let issuer = IssuerUrl::new(provider.issuer.to_string().trim_end_matches('/').to_owned())
@@ -128,7 +132,12 @@ async fn client(
     )
     .set_redirect_uri(redirect);
     let client = Arc::new(client);
-    known.insert(provider.name.clone(), (Arc::clone(&client), Instant::now()));
+    state
+        .oidc_providers()
+        .0
+        .lock()
+        .await
+        .insert(provider.name.clone(), (Arc::clone(&client), Instant::now()));
     Ok(client)
 }
 
