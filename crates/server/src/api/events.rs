@@ -146,7 +146,13 @@ async fn next_event(watch: &mut Watch) -> Option<Event> {
             return None;
         }
         tokio::select! {
-            moved = watch.changes.changed() => moved.ok()?,
+            moved = watch.changes.changed() => {
+                moved.ok()?;
+                // Let a burst of changes settle, so that it costs one look-up per
+                // stream rather than one per change.
+                tokio::time::sleep(Duration::from_millis(25)).await;
+                watch.changes.borrow_and_update();
+            }
             () = tokio::time::sleep(Duration::from_secs(30)) => {}
         }
 

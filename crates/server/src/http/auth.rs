@@ -213,8 +213,10 @@ where
         .get(key)
         .filter(|c| Some(c.epoch) == epoch)
     {
+        metrics::counter!("roster_identity_cache_total", "result" => "hit").increment(1);
         return Ok(Some(cached));
     }
+    metrics::counter!("roster_identity_cache_total", "result" => "miss").increment(1);
 
     let Some(resolved) = load().await? else {
         return Ok(None);
