@@ -81,6 +81,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::new(store.clone(), config.clone());
     arm_setup_link(&state, &store, &config).await?;
 
+    tokio::spawn(purge_sessions_hourly(state.clone()));
     let app = roster_server::router(state).into_make_service_with_connect_info::<SocketAddr>();
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app)
@@ -143,6 +144,19 @@ async fn arm_setup_link(
         secret.expose()
     );
     Ok(())
+}
+
+/// Deletes unusable sessions at start-up and every hour after.
+async fn purge_sessions_hourly(state: AppState) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match roster_server::accounts::purge_sessions(&state).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "expired and revoked sessions deleted"),
+            Err(err) => tracing::warn!(code = err.code(), "could not delete expired sessions"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

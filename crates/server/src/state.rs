@@ -96,6 +96,11 @@ impl AppState {
 
     /// Counts one sign-up or sign-in attempt from `addr`; 429 when over the limit.
     pub fn limit_auth_attempt(&self, addr: IpAddr) -> Result<(), ApiError> {
+        // Forget addresses whose budget is full again, so that a spray of addresses
+        // (cheap with IPv6) cannot grow the table without bound.
+        if self.0.auth_limiter.len() > 100_000 {
+            self.0.auth_limiter.retain_recent();
+        }
         self.0.auth_limiter.check_key(&addr).map_err(|not_until| {
             let wait = not_until.wait_time_from(governor::clock::Clock::now(
                 &governor::clock::DefaultClock::default(),
@@ -109,6 +114,7 @@ impl AppState {
         let _permit = self.0.hashing.acquire().await.map_err(ApiError::internal)?;
         tokio::task::spawn_blocking(move || password.hash())
             .await
+            .map_err(ApiError::internal)?
             .map_err(ApiError::internal)
     }
 

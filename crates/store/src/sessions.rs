@@ -110,3 +110,20 @@ pub async fn revoke_all_of_user(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Deletes sessions that can no longer be used: revoked ones, and those past their
+/// idle timeout or absolute lifetime at `now`. Returns how many went.
+pub async fn purge(
+    conn: &mut AnyConnection,
+    idle_since: Timestamp,
+    created_before: Timestamp,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "DELETE FROM sessions WHERE revoked_at IS NOT NULL OR last_seen_at < $1 OR created_at < $2",
+    )
+    .bind(idle_since.as_millis())
+    .bind(created_before.as_millis())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

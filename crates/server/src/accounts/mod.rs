@@ -220,3 +220,24 @@ pub async fn delete_account(
     tracing::info!(user_id = %signed_in.user.id, "account deleted");
     Ok(())
 }
+
+/// Deletes the sessions that can no longer be used (revoked or expired), so that the
+/// table does not grow forever. Run now and then; returns how many went.
+pub async fn purge_sessions(state: &AppState) -> Result<u64, ApiError> {
+    let now = state.clock().now().as_millis();
+    let policy = state.config().sessions;
+    let before = |d: std::time::Duration| {
+        roster_domain::Timestamp::from_millis(
+            now - i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        )
+    };
+    let mut tx = state.store().begin().await?;
+    let purged = sessions::purge(
+        tx.conn(),
+        before(policy.idle_timeout),
+        before(policy.absolute_lifetime),
+    )
+    .await?;
+    tx.commit_unannounced().await?;
+    Ok(purged)
+}

@@ -142,3 +142,42 @@ async fn session_cookie_is_secure_when_the_public_url_is_https(app: TestApp) {
     let planted = me(format!("roster_session={secret}")).await.expect("send");
     assert_eq!(planted.status(), StatusCode::UNAUTHORIZED);
 }
+
+mod purge {
+    use std::time::Duration;
+
+    use reqwest::{Method, StatusCode};
+
+    use crate::support::{Db, TestApp};
+
+    async fn only_usable_sessions_survive_the_purge(db: Db) {
+        let app = TestApp::spawn(db).await;
+        let stale = app.sign_up("stale@example.com").await;
+        let gone = app.sign_up("gone@example.com").await;
+        app.as_user(Method::POST, "/api/v1/logout", &gone)
+            .send()
+            .await
+            .expect("logout");
+        app.advance(Duration::from_secs(6 * 24 * 3600));
+        let fresh = app.sign_up("fresh@example.com").await;
+        app.advance(Duration::from_secs(2 * 24 * 3600));
+
+        let purged = roster_server::accounts::purge_sessions(&app.state)
+            .await
+            .expect("purge");
+
+        assert_eq!(purged, 2, "the logged-out and the idle session");
+        assert_eq!(app.me(&fresh).await.status(), StatusCode::OK);
+        assert_eq!(app.me(&stale).await.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        only_usable_sessions_survive_the_purge(Db::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        only_usable_sessions_survive_the_purge(Db::Postgres).await;
+    }
+}
