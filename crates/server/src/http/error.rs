@@ -238,15 +238,11 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
+        use roster_store::SqlxError;
         match &err {
             StoreError::Database(
-                sqlx_err @ (roster_store::SqlxError::PoolTimedOut
-                | roster_store::SqlxError::PoolClosed
-                | roster_store::SqlxError::Io(_)),
-            ) => {
-                let _ = sqlx_err;
-                ApiError::unavailable(err)
-            }
+                SqlxError::PoolTimedOut | SqlxError::PoolClosed | SqlxError::Io(_),
+            ) => ApiError::unavailable(err),
             _ => ApiError::internal(err),
         }
     }
